@@ -1,0 +1,1 @@
+"""Plain building blocks every layer shares: settings, clock, calendar, messages."""

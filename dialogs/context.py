@@ -1,0 +1,83 @@
+"""What a handler gets: the turn, a database session (one transaction), and the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from core.i18n import Catalog, Translator
+from core.settings import Settings
+from dialogs.turn import Turn
+
+if TYPE_CHECKING:
+    from dialogs.platform.coordinators import Coordinators
+    from dialogs.platform.messenger import Messenger
+    from dialogs.platform.ports import Roster
+    from dialogs.router import Router
+
+
+@dataclass
+class Services:
+    """Long-lived collaborators, built once in app.py."""
+
+    settings: Settings
+    clock: Clock
+    catalog: Catalog
+    router: Router
+    roster: Roster
+    coordinators: Coordinators
+
+
+@dataclass
+class Context:
+    """One command or card action, inside one database transaction: repositories flush, the
+    turn commits once after the handler returns."""
+
+    turn: Turn
+    args: str
+    session: AsyncSession
+    services: Services
+    t: Translator
+    data: BaseModel | None = None
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def messenger(self) -> Messenger:
+        from dialogs.platform.messenger import Messenger
+
+        return Messenger(self.session, self.services.clock)
+
+    async def is_coordinator(self) -> bool:
+        return await self.services.coordinators.is_coordinator(
+            self.session, self.turn.actor, self.turn.place
+        )
+
+
+@dataclass
+class TaskContext:
+    """A scheduled task being run, inside the transaction that claimed it."""
+
+    session: AsyncSession
+    services: Services
+
+    @property
+    def clock(self) -> Clock:
+        return self.services.clock
+
+    @property
+    def messenger(self) -> Messenger:
+        from dialogs.platform.messenger import Messenger
+
+        return Messenger(self.session, self.services.clock)
+
+    def translator(self, locale: str) -> Translator:
+        from core.i18n import locale_of
+
+        return self.services.catalog.translator(locale_of(locale))

@@ -1,0 +1,1 @@
+"""Plumbing every feature shares: ports to Teams, the outbox, scheduled tasks, coordinators."""

@@ -1,0 +1,67 @@
+"""What handlers return: what the bot should say, and the card to show the person who acted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+Card = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Mention:
+    teams_id: str
+    name: str
+
+    @property
+    def tag(self) -> str:
+        return f"<at>{self.name}</at>"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message: text (Teams markdown), an Adaptive Card, or both. Mentions must also
+    appear as `<at>name</at>` in the text."""
+
+    text: str | None = None
+    card: Card | None = None
+    mentions: tuple[Mention, ...] = ()
+
+    def to_payload(self) -> dict[str, Any]:
+        """A JSON-safe form, stored in the outbox and turned into an activity at the edge."""
+        return {
+            "text": self.text,
+            "card": self.card,
+            "mentions": [{"teams_id": m.teams_id, "name": m.name} for m in self.mentions],
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Message:
+        return cls(
+            text=payload.get("text"),
+            card=payload.get("card"),
+            mentions=tuple(Mention(m["teams_id"], m["name"]) for m in payload.get("mentions", [])),
+        )
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A handler's answer. `card` is what the person who acted sees: after a command it is sent
+    as a message; after an `Action.Execute` it replaces their card (the invoke response, seen by
+    them alone). `messages` are said in the conversation in either case."""
+
+    messages: tuple[Message, ...] = ()
+    card: Card | None = None
+    status: int = 200
+
+    @classmethod
+    def say(cls, text: str) -> Reply:
+        return cls(messages=(Message(text=text),))
+
+    @classmethod
+    def show(cls, card: Card) -> Reply:
+        return cls(card=card)
+
+    @classmethod
+    def nothing(cls) -> Reply:
+        return cls()
