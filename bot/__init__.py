@@ -1,0 +1,1 @@
+"""The botbuilder edge: the only package (with app.py) that imports botbuilder/botframework."""

@@ -1,0 +1,1 @@
+"""The botbuilder edge: adapter, HTTP surface, auth, deliverer."""
