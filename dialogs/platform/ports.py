@@ -69,7 +69,9 @@ class Deliverer(Protocol):
         """Start a new thread in the channel `address.conversation_id`."""
         ...
 
-    async def send(self, address: Address, message: Message, reply_to: str | None = None) -> Delivered:
+    async def send(
+        self, address: Address, message: Message, reply_to: str | None = None
+    ) -> Delivered:
         """Send into an existing conversation (a thread when `reply_to` is its root id)."""
         ...
 

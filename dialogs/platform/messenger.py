@@ -1,0 +1,175 @@
+"""What features call to say something in Teams. Calls enqueue into the outbox in the caller's
+transaction; the outbox worker sends after that transaction commits (or never, if it rolls
+back)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.clock import Clock
+from dialogs.replies import Message
+from storage.models import OutboxMessage
+from storage.repositories.conversations import base_conversation_id
+from storage.repositories.dialect import insert
+
+# At most one update of a card every this often (Teams throttles edits of one message).
+UPDATE_SPACING = timedelta(seconds=2)
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    """Where an enqueued message stands. `activity_id` is the posted message (for a new
+    channel post: the thread's root id) and `conversation_id` where it lives."""
+
+    status: str  # pending | sending | sent | ambiguous | failed
+    activity_id: str | None
+    conversation_id: str | None
+
+
+class Messenger:
+    def __init__(self, session: AsyncSession, clock: Clock) -> None:
+        self._session = session
+        self._clock = clock
+
+    async def post_to_channel(
+        self, conversation_id: str, message: Message, *, dedupe_key: str | None = None
+    ) -> int:
+        """Start a new thread in a channel; the outbox id."""
+        return await self._enqueue(
+            kind="post_channel",
+            conversation_id=base_conversation_id(conversation_id),
+            message=message,
+            dedupe_key=dedupe_key,
+        )
+
+    async def reply_in_thread(
+        self,
+        conversation_id: str,
+        thread_id: str | None,
+        message: Message,
+        *,
+        dedupe_key: str | None = None,
+    ) -> int:
+        """Reply in the thread whose root is `thread_id` (None: a chat without threads)."""
+        return await self._enqueue(
+            kind="reply",
+            conversation_id=base_conversation_id(conversation_id),
+            thread_id=thread_id,
+            message=message,
+            dedupe_key=dedupe_key,
+        )
+
+    async def send_to_person(
+        self,
+        person_key: str,
+        message: Message,
+        *,
+        dedupe_key: str | None = None,
+        fallback: tuple[str, str | None] | None = None,
+    ) -> int:
+        """Say it in the person's 1:1 chat. `fallback` (conversation id, thread id) is where to
+        @mention them instead when the bot cannot open a personal chat with them."""
+        return await self._enqueue(
+            kind="personal",
+            person_key=person_key,
+            message=message,
+            dedupe_key=dedupe_key,
+            fallback_conversation_id=base_conversation_id(fallback[0]) if fallback else None,
+            fallback_thread_id=fallback[1] if fallback else None,
+        )
+
+    async def update_card(self, post_outbox_id: int, message: Message) -> int:
+        """Replace what an earlier post shows. Updates not yet sent are merged: the latest
+        state wins, and a card is edited at most once every UPDATE_SPACING."""
+        now = self._clock.now()
+        merged = await self._session.scalar(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.kind == "update",
+                OutboxMessage.target_outbox_id == post_outbox_id,
+                OutboxMessage.status == "pending",
+            )
+            .values(payload=message.to_payload(), updated_at=now)
+            .returning(OutboxMessage.id)
+        )
+        if merged is not None:
+            return int(merged)
+        target = await self._session.get(OutboxMessage, post_outbox_id)
+        if target is None or target.kind == "update":
+            raise ValueError(f"outbox {post_outbox_id} is not a message that can be updated")
+        last_sent = await self._session.scalar(
+            select(OutboxMessage.sent_at)
+            .where(
+                OutboxMessage.kind == "update",
+                OutboxMessage.target_outbox_id == post_outbox_id,
+                OutboxMessage.sent_at.is_not(None),
+            )
+            .order_by(OutboxMessage.sent_at.desc())
+            .limit(1)
+        )
+        due = max(now, last_sent + UPDATE_SPACING) if last_sent else now
+        return await self._enqueue(
+            kind="update",
+            conversation_id=target.conversation_id,
+            thread_id=target.thread_id,
+            person_key=target.person_key,
+            target_outbox_id=post_outbox_id,
+            message=message,
+            due=due,
+        )
+
+    async def delivery(self, outbox_id: int) -> DeliveryStatus:
+        row = await self._session.get(OutboxMessage, outbox_id, populate_existing=True)
+        if row is None:
+            raise LookupError(f"no outbox message {outbox_id}")
+        return DeliveryStatus(row.status, row.sent_activity_id, row.sent_conversation_id)
+
+    async def _enqueue(
+        self,
+        *,
+        kind: str,
+        message: Message,
+        conversation_id: str | None = None,
+        thread_id: str | None = None,
+        person_key: str | None = None,
+        target_outbox_id: int | None = None,
+        dedupe_key: str | None = None,
+        fallback_conversation_id: str | None = None,
+        fallback_thread_id: str | None = None,
+        due: datetime | None = None,
+    ) -> int:
+        now = self._clock.now()
+        values: dict[str, Any] = {
+            "kind": kind,
+            "conversation_id": conversation_id,
+            "thread_id": thread_id,
+            "person_key": person_key,
+            "target_outbox_id": target_outbox_id,
+            "payload": message.to_payload(),
+            "dedupe_key": dedupe_key,
+            "fallback_conversation_id": fallback_conversation_id,
+            "fallback_thread_id": fallback_thread_id,
+            "status": "pending",
+            "attempts": 0,
+            "next_attempt_at": due or now,
+            "created_at": now,
+            "updated_at": now,
+        }
+        stmt = insert(self._session, OutboxMessage).values(**values)
+        if dedupe_key is not None:
+            # A concurrent enqueue of the same key waits for the other's commit, then skips.
+            stmt = stmt.on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
+        new_id = await self._session.scalar(stmt.returning(OutboxMessage.id))
+        if new_id is not None:
+            return int(new_id)
+        existing = await self._session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+        )
+        if existing is None:
+            raise RuntimeError(f"outbox dedupe key {dedupe_key} vanished")
+        return int(existing)

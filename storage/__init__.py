@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, repositories that flush (never commit), and migrations."""

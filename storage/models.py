@@ -1,0 +1,156 @@
+"""The tables. Every change here needs an Alembic migration (storage/migrations/versions)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime
+
+# Stable constraint names, so migrations can refer to them on both backends.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Json = dict[str, Any]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime(), Json: JSON()}
+
+
+class Conversation(Base):
+    """A conversation the bot is in (a channel, a group chat or a personal chat)."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The base id, without the `;messageid=` thread suffix.
+    conversation_id: Mapped[str] = mapped_column(String(512), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    service_url: Mapped[str] = mapped_column(String(512))
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    team_id: Mapped[str | None] = mapped_column(String(512))
+    team_aad_group_id: Mapped[str | None] = mapped_column(String(64))
+    channel_id: Mapped[str | None] = mapped_column(String(512))
+    team_name: Mapped[str | None] = mapped_column(String(512))
+    channel_name: Mapped[str | None] = mapped_column(String(512))
+    bot_id: Mapped[str | None] = mapped_column(String(512))
+    bot_name: Mapped[str | None] = mapped_column(String(512))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    installed_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Person(Base):
+    """Someone the bot has met; `person_key` is the Entra object id (or the 29: id)."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_key: Mapped[str] = mapped_column(String(512), unique=True)
+    teams_id: Mapped[str] = mapped_column(String(512))
+    aad_object_id: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(512))
+    upn: Mapped[str | None] = mapped_column(String(512))
+    tenant_id: Mapped[str | None] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(8), default="ja")
+    personal_conversation_id: Mapped[str | None] = mapped_column(String(512))
+    service_url: Mapped[str | None] = mapped_column(String(512))
+    municipality: Mapped[str | None] = mapped_column(String(128))
+    department: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ProcessedActivity(Base):
+    """An activity already handled: Teams redelivers when we answer slowly."""
+
+    __tablename__ = "processed_activities"
+    __table_args__ = (UniqueConstraint("conversation_id", "activity_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(512))
+    activity_id: Mapped[str] = mapped_column(String(512))
+    processed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class OutboxMessage(Base):
+    """Something to say in Teams, enqueued in the feature's transaction and sent after commit."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_messages_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # post_channel | reply | personal | update
+    conversation_id: Mapped[str | None] = mapped_column(String(512))
+    thread_id: Mapped[str | None] = mapped_column(String(512))
+    person_key: Mapped[str | None] = mapped_column(String(512))
+    target_outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[Json]
+    dedupe_key: Mapped[str | None] = mapped_column(String(512), unique=True)
+    fallback_conversation_id: Mapped[str | None] = mapped_column(String(512))
+    fallback_thread_id: Mapped[str | None] = mapped_column(String(512))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_activity_id: Mapped[str | None] = mapped_column(String(512))
+    sent_conversation_id: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class DueTask(Base):
+    """Work to run at a time; handlers are registered by `kind` on the router."""
+
+    __tablename__ = "due_tasks"
+    __table_args__ = (
+        UniqueConstraint("kind", "key"),
+        Index("ix_due_tasks_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(512))
+    due_at: Mapped[datetime]
+    payload: Mapped[Json]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+
+
+class AuditEntry(Base):
+    """Who did what, for coordinators and for the record."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_key: Mapped[str | None] = mapped_column(String(512))
+    action: Mapped[str] = mapped_column(String(128))
+    detail: Mapped[Json]

@@ -1,0 +1,1 @@
+"""Repositories: async functions over an AsyncSession. They flush; the caller commits."""
