@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="LOG_LEVEL")
     log_format: Literal["text", "json"] = Field("text", alias="LOG_FORMAT")
     export_secret: str = Field("", alias="EXPORT_SECRET")
+    # Tests steer the clock of a bot in another process through this file (ISO 8601 inside).
+    clock_file: str = Field("", alias="IYOWORK_CLOCK_FILE")
 
     @field_validator("allowed_tenant_ids", "coordinator_ids", mode="before")
     @classmethod

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-Card = dict[str, Any]
+from cards.common import Card as Card
 
 
 @dataclass(frozen=True)

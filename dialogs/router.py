@@ -64,7 +64,11 @@ class Router:
     tasks: dict[str, TaskHandler] = field(default_factory=dict)
 
     def command(
-        self, command_id: str, *, coordinator_only: bool = False, in_help: bool = True,
+        self,
+        command_id: str,
+        *,
+        coordinator_only: bool = False,
+        in_help: bool = True,
         order: int = 100,
     ) -> Callable[[H], H]:
         def register(handler: H) -> H:
@@ -78,7 +82,10 @@ class Router:
         return register
 
     def verb(
-        self, name: str, *, coordinator_only: bool = False,
+        self,
+        name: str,
+        *,
+        coordinator_only: bool = False,
         data: type[BaseModel] | None = None,
     ) -> Callable[[H], H]:
         def register(handler: H) -> H:
@@ -157,9 +164,9 @@ def _matched_length(text: str, word: str) -> int | None:
     if not found:
         return None
     end = found.end()
-    if word[-1].isascii() and word[-1].isalnum() and end < len(text) and text[end].isalnum():
-        if text[end].isascii():
-            return None
+    runs_on = end < len(text) and text[end].isascii() and text[end].isalnum()
+    if word[-1].isascii() and word[-1].isalnum() and runs_on:
+        return None
     return end
 
 
@@ -170,5 +177,13 @@ def validate_data(verb: Verb, data: dict[str, Any]) -> BaseModel | None:
     return verb.data_model.model_validate(data)
 
 
-__all__ = ["Command", "CommandMatch", "CommandMatcher", "Router", "ValidationError", "Verb",
-           "normalise", "validate_data"]
+__all__ = [
+    "Command",
+    "CommandMatch",
+    "CommandMatcher",
+    "Router",
+    "ValidationError",
+    "Verb",
+    "normalise",
+    "validate_data",
+]

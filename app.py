@@ -1,0 +1,93 @@
+"""Composition root: settings → database → connector → features → adapter → aiohttp app.
+
+Nothing is built at import time; `build_app` wires one instance, `main` runs it.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from aiohttp import web
+
+from bot.adapter import build_adapter
+from bot.deliverer import ConnectorDeliverer
+from bot.handler import IyoBot
+from bot.http import add_routes
+from core.clock import Clock, FileClock, SystemClock
+from core.i18n import default_catalog
+from core.logging import configure_logging
+from core.settings import Settings, SettingsError, load_settings
+from dialogs import build_router
+from dialogs.context import Services, TaskContext
+from dialogs.dispatch import Dispatcher
+from dialogs.platform.coordinators import Coordinators
+from dialogs.platform.outbox import OutboxWorker
+from dialogs.platform.scheduler import Scheduler
+from dialogs.platform.tasks import TaskRunner
+from storage.db import Database
+from storage.migrate import migrate
+
+log = logging.getLogger("iyowork")
+
+# Teams activities are small; a card action with long comments stays well under this.
+MAX_BODY_BYTES = 256 * 1024
+
+
+def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
+    clock = clock or (FileClock(settings.clock_file) if settings.clock_file else SystemClock())
+    database = Database(settings.database_url)
+    adapter = build_adapter(settings)
+    deliverer = ConnectorDeliverer(adapter, settings.app_id)
+    router = build_router()
+    services = Services(
+        settings=settings,
+        clock=clock,
+        catalog=default_catalog(),
+        router=router,
+        roster=deliverer,
+        coordinators=Coordinators(settings.coordinator_ids, deliverer, clock),
+    )
+    outbox = OutboxWorker(database, deliverer, clock)
+    dispatcher = Dispatcher(database, services, on_committed=outbox.wake)
+    tasks = TaskRunner(database, router.tasks, lambda session: TaskContext(session, services))
+    scheduler = Scheduler(outbox, tasks)
+
+    app = web.Application(client_max_size=MAX_BODY_BYTES * 4)
+    add_routes(
+        app,
+        settings=settings,
+        adapter=adapter,
+        bot=IyoBot(dispatcher),
+        readiness=database.is_ready,
+        max_body_bytes=MAX_BODY_BYTES,
+    )
+
+    async def start(_: web.Application) -> None:
+        if not settings.auth_enabled:
+            log.warning("MicrosoftAppId is empty: authentication is OFF (local use only)")
+        await migrate(settings.database_url)
+        scheduler.start()
+
+    async def stop(_: web.Application) -> None:
+        await scheduler.shutdown()
+        await database.dispose()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    return app
+
+
+def main() -> None:
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(error, file=sys.stderr)
+        raise SystemExit(2) from None
+    configure_logging(settings.log_level, settings.log_format)
+    log.info("IYO WORK bot on http://%s:%s/api/messages", settings.host, settings.port)
+    web.run_app(build_app(settings), host=settings.host, port=settings.port, print=None)
+
+
+if __name__ == "__main__":
+    main()

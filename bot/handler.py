@@ -1,0 +1,254 @@
+"""The bot's one ActivityHandler: Teams activities in, plain `Turn`s to the dispatcher, replies out.
+
+This is the only place that reads botbuilder's Activity. Everything it learns is copied into
+dialogs.turn dataclasses; everything it says comes back as dialogs.replies objects.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from typing import Any
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
+
+from bot.activities import message_to_activity
+from dialogs.dispatch import Dispatcher, Installation
+from dialogs.replies import Reply
+from dialogs.turn import ConversationKind, Person, Place, Turn
+
+log = logging.getLogger(__name__)
+
+_LEADING_AT = re.compile(r"^\s*<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
+
+
+class IyoBot(TeamsActivityHandler):  # type: ignore[misc]
+    def __init__(self, dispatcher: Dispatcher) -> None:
+        self._dispatcher = dispatcher
+
+    # Messages: commands (typed) and Action.Submit posts (a `value`, no text).
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if isinstance(activity.value, dict) and not (activity.text or "").strip():
+            turn = _turn(
+                activity, verb=_str_or_none(activity.value.get("verb")), data=activity.value
+            )
+            await _say(turn_context, await self._dispatcher.on_action(turn))
+            return
+        place = place_of(activity)
+        if place.kind != "personal" and not mentions_bot(activity):
+            # Channel traffic the bot receives through RSC is not a command.
+            return
+        turn = _turn(activity, text=command_text(activity))
+        await _say(turn_context, await self._dispatcher.on_command(turn))
+
+    # Action.Execute (Universal Actions).
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        action: dict[str, Any] = invoke_value.action or {}
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        turn = _turn(
+            turn_context.activity,
+            verb=_str_or_none(action.get("verb")),
+            data=data or {},
+            is_invoke=True,
+        )
+        reply = await self._dispatcher.on_action(turn)
+        for message in reply.messages:
+            await turn_context.send_activity(message_to_activity(message))
+        if reply.card is not None:
+            return AdaptiveCardInvokeResponse(
+                status_code=200, type=CARD_CONTENT_TYPE, value=reply.card
+            )
+        text = next((m.text for m in reply.messages if m.text), "")
+        return AdaptiveCardInvokeResponse(
+            status_code=200, type="application/vnd.microsoft.activity.message", value=text
+        )
+
+    # Installation: greet once and keep the conversation reference.
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._installed(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        await self._dispatcher.on_uninstalled(place_of(turn_context.activity))
+
+    async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if any(m.id == bot_id for m in activity.members_added or []):
+            await self._installed(turn_context)
+        elif any(m.id == bot_id for m in activity.members_removed or []):
+            await self._dispatcher.on_uninstalled(place_of(activity))
+
+    async def _installed(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        place = place_of(activity)
+        channel_data = _channel_data(activity)
+        team = channel_data.get("team") or {}
+        if place.team_id and not place.team_aad_group_id:
+            place = await _with_group_id(turn_context, place)
+        installer = person_of(activity) if activity.from_property else None
+        installation = Installation(
+            activity_id=activity.id or "",
+            place=place,
+            installer=installer if installer and installer.teams_id.startswith("29:") else None,
+            locale=locale_of_activity(activity),
+            team_name=team.get("name"),
+            channel_name=(channel_data.get("channel") or {}).get("name"),
+            bot_id=activity.recipient.id if activity.recipient else None,
+            bot_name=activity.recipient.name if activity.recipient else None,
+        )
+        await _say(turn_context, await self._dispatcher.on_installed(installation))
+
+
+async def _say(turn_context: TurnContext, reply: Reply) -> None:
+    if reply.card is not None:
+        await turn_context.send_activity(MessageFactory.attachment(_attachment(reply.card)))
+    for message in reply.messages:
+        await turn_context.send_activity(message_to_activity(message))
+
+
+def _attachment(card: dict[str, Any]) -> Any:
+    from botbuilder.schema import Attachment
+
+    return Attachment(content_type=CARD_CONTENT_TYPE, content=card)
+
+
+async def _with_group_id(turn_context: TurnContext, place: Place) -> Place:
+    """Graph needs the team's Entra group id; older events lack it, so ask the connector."""
+    from dataclasses import replace
+
+    try:
+        details = await TeamsInfo.get_team_details(turn_context, place.team_id)
+    except Exception:  # the greeting must not fail because team details are unavailable
+        log.warning("team details unavailable for activity %s", turn_context.activity.id)
+        return place
+    return replace(place, team_aad_group_id=getattr(details, "aad_group_id", None))
+
+
+def _turn(
+    activity: Activity,
+    *,
+    text: str = "",
+    verb: str | None = None,
+    data: dict[str, Any] | None = None,
+    is_invoke: bool = False,
+) -> Turn:
+    return Turn(
+        activity_id=activity.id or "",
+        actor=person_of(activity),
+        place=place_of(activity),
+        locale=locale_of_activity(activity),
+        text=text,
+        verb=verb,
+        data=data or {},
+        is_invoke=is_invoke,
+        reply_to_id=activity.reply_to_id,
+    )
+
+
+def _channel_data(activity: Activity) -> dict[str, Any]:
+    data = activity.channel_data
+    return data if isinstance(data, dict) else {}
+
+
+def place_of(activity: Activity) -> Place:
+    conversation = activity.conversation
+    channel_data = _channel_data(activity)
+    team = channel_data.get("team") or {}
+    channel = channel_data.get("channel") or {}
+    # Teams sends conversation.tenantId, but botbuilder's model reads tenantID: trust channelData.
+    tenant = (channel_data.get("tenant") or {}).get("id") or (
+        getattr(conversation, "tenant_id", None) if conversation else None
+    )
+    conversation_id = (conversation.id if conversation else None) or ""
+    kind_raw = (getattr(conversation, "conversation_type", None) if conversation else None) or ""
+    kind: ConversationKind = (
+        "channel"
+        if kind_raw == "channel"
+        else "groupChat"
+        if kind_raw == "groupChat"
+        else "personal"
+    )
+    thread = (
+        conversation_id.split(";messageid=", 1)[1] if ";messageid=" in conversation_id else None
+    )
+    return Place(
+        conversation_id=conversation_id,
+        kind=kind,
+        service_url=activity.service_url or "",
+        tenant_id=tenant,
+        team_id=team.get("id"),
+        team_aad_group_id=team.get("aadGroupId"),
+        channel_id=channel.get("id")
+        or (conversation_id.split(";", 1)[0] if kind == "channel" else None),
+        thread_id=thread,
+    )
+
+
+def person_of(activity: Activity) -> Person:
+    sender = activity.from_property
+    return Person(
+        teams_id=(sender.id if sender else "") or "",
+        aad_object_id=getattr(sender, "aad_object_id", None) if sender else None,
+        name=(sender.name if sender else "") or "",
+    )
+
+
+def locale_of_activity(activity: Activity) -> str:
+    if activity.locale:
+        return str(activity.locale)
+    for entity in activity.entities or []:
+        if getattr(entity, "type", None) == "clientInfo":
+            locale = (entity.additional_properties or {}).get("locale")
+            if locale:
+                return str(locale)
+    return "ja-JP"
+
+
+def mentions_bot(activity: Activity) -> bool:
+    bot_id = activity.recipient.id if activity.recipient else None
+    return any(_mentioned_id(entity) == bot_id for entity in activity.entities or [])
+
+
+def _mentioned_id(entity: Any) -> str | None:
+    if getattr(entity, "type", None) != "mention":
+        return None
+    mentioned = (entity.additional_properties or {}).get("mentioned") or {}
+    return mentioned.get("id") if isinstance(mentioned, dict) else None
+
+
+def command_text(activity: Activity) -> str:
+    """The text after a leading @mention of the bot, and only that mention.
+
+    botbuilder's `remove_recipient_mention` uses the bot's name as a regular expression and
+    deletes it everywhere, so a poll titled 「第2回IYO WORK」 would lose its words, and a name
+    with regex characters breaks it. Here only a leading `<at>…</at>` that is the bot goes.
+    """
+    text = activity.text or ""
+    found = _LEADING_AT.match(text)
+    if found and mentions_bot(activity) and _is_bot_mention(activity, found.group(1)):
+        text = text[found.end() :]
+    return html.unescape(text).strip()
+
+
+def _is_bot_mention(activity: Activity, name: str) -> bool:
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        if _mentioned_id(entity) != bot_id:
+            continue
+        props = entity.additional_properties or {}
+        tag_text = props.get("text") or ""
+        inner = _LEADING_AT.match(tag_text)
+        if inner is None or html.unescape(inner.group(1)) == html.unescape(name):
+            return True
+    return False
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None

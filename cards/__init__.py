@@ -1,0 +1,1 @@
+"""Adaptive Card builders: pure functions from view-models to card dicts (schema 1.5)."""

@@ -1,0 +1,263 @@
+"""One activity, one transaction: redelivery guard, who and where, then the feature's handler.
+
+The edge (bot/) calls these with plain `Turn`s; what comes back is what to say. Nothing here
+knows botbuilder.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.i18n import locale_of
+from dialogs.context import Context, Services
+from dialogs.replies import Reply
+from dialogs.router import Command, CommandMatcher
+from dialogs.turn import Person, Place, Turn
+from storage.repositories.activities import first_delivery
+from storage.repositories.conversations import mark_inactive, upsert_conversation
+from storage.repositories.people import upsert_person
+
+log = logging.getLogger(__name__)
+
+
+class Transactions(Protocol):
+    def transaction(self) -> AbstractAsyncContextManager[AsyncSession]: ...
+
+
+class _Rollback(Exception):
+    """Raised to undo a redelivered action's writes while keeping its answer."""
+
+    def __init__(self, reply: Reply) -> None:
+        super().__init__("rollback")
+        self.reply = reply
+
+
+@dataclass(frozen=True)
+class Installation:
+    """The bot was added to a team, group chat or personal chat."""
+
+    activity_id: str
+    place: Place
+    installer: Person | None
+    locale: str
+    team_name: str | None = None
+    channel_name: str | None = None
+    bot_id: str | None = None
+    bot_name: str | None = None
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        database: Transactions,
+        services: Services,
+        on_committed: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._database = database
+        self._services = services
+        self._matcher = CommandMatcher(services.router, services.catalog)
+        self._on_committed = on_committed
+
+    @property
+    def matcher(self) -> CommandMatcher:
+        return self._matcher
+
+    async def on_command(self, turn: Turn) -> Reply:
+        """A message addressed to the bot: find the command by its word and run it."""
+        match = self._matcher.match(turn.text)
+        t = self._services.catalog.translator(locale_of(turn.locale))
+        if match is None:
+            shown = turn.text.strip()[:40]
+            return await self._run(
+                turn, None, lambda ctx: _say(t("bot.unknown_command", text=shown))
+            )
+        return await self._run_command(turn, match.command, match.args)
+
+    async def on_action(self, turn: Turn) -> Reply:
+        """A card button (Action.Execute invoke or Action.Submit message), routed by its verb."""
+        t = self._services.catalog.translator(locale_of(turn.locale))
+        verb = self._services.router.verbs.get(turn.verb or "")
+        if verb is None:
+            log.info("unknown card verb %r in activity %s", turn.verb, turn.activity_id)
+            return Reply.say(t("bot.unknown_action"))
+        try:
+            data = verb.data_model.model_validate(dict(turn.data)) if verb.data_model else None
+        except ValidationError:
+            log.info("invalid data for verb %s in activity %s", verb.name, turn.activity_id)
+            return Reply.say(t("bot.bad_card_data"))
+        return await self._run(turn, verb.coordinator_only, verb.handler, data=data)
+
+    async def run_command(self, turn: Turn, command_text: str) -> Reply:
+        """Runs a command as if typed (help's example buttons)."""
+        match = self._matcher.match(command_text)
+        if match is None:
+            t = self._services.catalog.translator(locale_of(turn.locale))
+            return Reply.say(t("bot.unknown_command", text=command_text[:40]))
+        return await self._run_command(turn, match.command, match.args)
+
+    async def _run_command(self, turn: Turn, command: Command, args: str) -> Reply:
+        return await self._run(turn, command.coordinator_only, command.handler, args=args)
+
+    async def _run(
+        self,
+        turn: Turn,
+        coordinator_only: bool | None,
+        handler: object,
+        *,
+        args: str = "",
+        data: object = None,
+    ) -> Reply:
+        services = self._services
+        t = services.catalog.translator(locale_of(turn.locale))
+        try:
+            async with self._database.transaction() as session:
+                now = services.clock.now()
+                fresh = await first_delivery(
+                    session, turn.place.base_conversation_id, turn.activity_id, now
+                )
+                if not fresh and not turn.is_invoke:
+                    log.info("activity %s delivered again; ignored", turn.activity_id)
+                    return Reply.nothing()
+                await self._remember(session, turn)
+                context = Context(
+                    turn=_redelivered(turn, not fresh),
+                    args=args,
+                    session=session,
+                    services=services,
+                    t=t,
+                    data=data,  # type: ignore[arg-type]
+                )
+                if coordinator_only and not await context.is_coordinator():
+                    reply = Reply.say(t("bot.coordinator_only"))
+                else:
+                    reply = await handler(context)  # type: ignore[operator]
+                if not fresh:
+                    # The same invoke again: answer as before, but let nothing it wrote stand.
+                    raise _Rollback(reply)
+        except _Rollback as undone:
+            return undone.reply
+        except Exception:
+            log.exception("turn failed: activity %s", turn.activity_id)
+            return Reply.say(t("bot.apology"))
+        self._on_committed()
+        return reply
+
+    async def _remember(self, session: AsyncSession, turn: Turn) -> None:
+        now = self._services.clock.now()
+        place = turn.place
+        await upsert_conversation(
+            session,
+            conversation_id=place.base_conversation_id,
+            kind=place.kind,
+            service_url=place.service_url,
+            tenant_id=place.tenant_id,
+            team_id=place.team_id,
+            team_aad_group_id=place.team_aad_group_id,
+            channel_id=place.channel_id,
+            team_name=None,
+            channel_name=None,
+            bot_id=None,
+            bot_name=None,
+            now=now,
+        )
+        actor = turn.actor
+        await upsert_person(
+            session,
+            person_key=actor.key,
+            teams_id=actor.teams_id,
+            aad_object_id=actor.aad_object_id,
+            name=actor.name,
+            tenant_id=place.tenant_id,
+            locale=locale_of(turn.locale),
+            now=now,
+            service_url=place.service_url,
+        )
+
+    async def on_installed(self, installation: Installation) -> Reply:
+        """Stores the conversation reference and greets once (a redelivery says nothing)."""
+        services = self._services
+        place = installation.place
+        t = services.catalog.translator(locale_of(installation.locale))
+        async with self._database.transaction() as session:
+            now = services.clock.now()
+            if not await first_delivery(
+                session, place.base_conversation_id, installation.activity_id, now
+            ):
+                return Reply.nothing()
+            existing_active = await _was_active(session, place.base_conversation_id)
+            await upsert_conversation(
+                session,
+                conversation_id=place.base_conversation_id,
+                kind=place.kind,
+                service_url=place.service_url,
+                tenant_id=place.tenant_id,
+                team_id=place.team_id,
+                team_aad_group_id=place.team_aad_group_id,
+                channel_id=place.channel_id,
+                team_name=installation.team_name,
+                channel_name=installation.channel_name,
+                bot_id=installation.bot_id,
+                bot_name=installation.bot_name,
+                now=now,
+            )
+            if installation.installer is not None:
+                installer = installation.installer
+                await upsert_person(
+                    session,
+                    person_key=installer.key,
+                    teams_id=installer.teams_id,
+                    aad_object_id=installer.aad_object_id,
+                    name=installer.name,
+                    tenant_id=place.tenant_id,
+                    locale=locale_of(installation.locale),
+                    now=now,
+                    service_url=place.service_url,
+                )
+        self._on_committed()
+        if existing_active:
+            return Reply.nothing()
+        from dialogs.help import greeting_card
+
+        return Reply.show(greeting_card(t, services))
+
+    async def on_uninstalled(self, place: Place) -> None:
+        async with self._database.transaction() as session:
+            await mark_inactive(session, place.base_conversation_id, self._services.clock.now())
+
+
+async def _was_active(session: AsyncSession, conversation_id: str) -> bool:
+    from storage.repositories.conversations import get_conversation
+
+    existing = await get_conversation(session, conversation_id)
+    return bool(existing is not None and existing.active)
+
+
+async def _say(text: str) -> Reply:
+    return Reply.say(text)
+
+
+def _redelivered(turn: Turn, redelivered: bool) -> Turn:
+    if not redelivered:
+        return turn
+    from dataclasses import replace
+
+    return replace(turn, redelivered=True)
+
+
+async def run_nested(ctx: Context, command_text: str) -> Reply:
+    """Runs a command inside the current turn's transaction, as if the person had typed it."""
+    from dataclasses import replace
+
+    match = CommandMatcher(ctx.services.router, ctx.services.catalog).match(command_text)
+    if match is None:
+        return Reply.say(ctx.t("bot.unknown_command", text=command_text[:40]))
+    if match.command.coordinator_only and not await ctx.is_coordinator():
+        return Reply.say(ctx.t("bot.coordinator_only"))
+    return await match.command.handler(replace(ctx, args=match.args, data=None))

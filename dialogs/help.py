@@ -1,0 +1,70 @@
+"""ヘルプ / help: what the bot can do, built from what is registered; and the install greeting."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from cards.help import TRY_VERB, CommandHelp, HelpView, help_card
+from cards.help import greeting_card as _greeting_card
+from core.i18n import Translator
+from dialogs.context import Context, Services
+from dialogs.replies import Card, Reply
+from dialogs.router import Router
+
+router = Router()
+
+
+def build_help(t: Translator, services: Services) -> Card:
+    commands = []
+    catalog = services.catalog
+    for command in services.router.help_commands():
+        prefix = f"commands.{command.id}"
+        keys = catalog.keys(t.locale)
+        commands.append(
+            CommandHelp(
+                title=t(f"{prefix}.title"),
+                summary=t(f"{prefix}.help"),
+                example=t(f"{prefix}.example"),
+                try_text=t(f"{prefix}.try") if f"{prefix}.try" in keys else t(f"{prefix}.example"),
+                coordinator_only=command.coordinator_only,
+            )
+        )
+    view = HelpView(
+        title=t("help.title"),
+        intro=t("help.intro"),
+        commands=commands,
+        example_label=t.catalog.raw(t.locale, "help.example"),
+        try_label=t("help.try"),
+        coordinator_mark=t("help.coordinator_mark"),
+        purpose_title=t("help.purpose_title"),
+        purpose=t("greeting.purpose", months=services.settings.retention_months),
+    )
+    return help_card(view)
+
+
+def greeting_card(t: Translator, services: Services) -> Card:
+    return _greeting_card(
+        t("greeting.title"),
+        t("greeting.body"),
+        t("greeting.purpose_title"),
+        t("greeting.purpose", months=services.settings.retention_months),
+        t("greeting.start"),
+    )
+
+
+@router.command("help", order=0)
+async def show_help(ctx: Context) -> Reply:
+    return Reply.show(build_help(ctx.t, ctx.services))
+
+
+class TryData(BaseModel):
+    command: str = Field(min_length=1, max_length=200)
+
+
+@router.verb(TRY_VERB, data=TryData)
+async def try_example(ctx: Context) -> Reply:
+    """An example button: answer as if the person had typed the command."""
+    assert isinstance(ctx.data, TryData)
+    from dialogs.dispatch import run_nested
+
+    return await run_nested(ctx, ctx.data.command)
