@@ -18,7 +18,7 @@ from core.clock import Clock, FileClock, SystemClock
 from core.i18n import default_catalog
 from core.logging import configure_logging
 from core.settings import Settings, SettingsError, load_settings
-from dialogs import build_router
+from dialogs import build_router, maintenance
 from dialogs.context import Services, TaskContext
 from dialogs.dispatch import Dispatcher
 from dialogs.platform.coordinators import Coordinators
@@ -67,6 +67,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Applicat
         if not settings.auth_enabled:
             log.warning("MicrosoftAppId is empty: authentication is OFF (local use only)")
         await migrate(settings.database_url)
+        await maintenance.seed(database, clock.now(), settings.zone)
         scheduler.start()
 
     async def stop(_: web.Application) -> None:

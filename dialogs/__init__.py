@@ -8,5 +8,6 @@ from dialogs.router import Router
 def build_router() -> Router:
     """Every feature's router in one, in help order."""
     from dialogs import help as help_feature
+    from dialogs import maintenance
 
-    return Router().include(help_feature.router)
+    return Router().include(help_feature.router, maintenance.router)

@@ -59,6 +59,19 @@ async def schedule(
     return task
 
 
+async def ensure_scheduled(
+    session: AsyncSession, kind: str, key: str, due_at: datetime
+) -> None:
+    """Seeds a recurring task at start-up, leaving one that is already pending where it is."""
+    pending = await session.scalar(
+        select(DueTask.id).where(
+            DueTask.kind == kind, DueTask.key == key, DueTask.status == "pending"
+        )
+    )
+    if pending is None:
+        await schedule(session, kind, key, due_at)
+
+
 async def cancel(session: AsyncSession, kind: str, key: str) -> bool:
     """Cancel a pending task; False when there was none."""
     cancelled = await session.scalar(
