@@ -59,9 +59,7 @@ async def schedule(
     return task
 
 
-async def ensure_scheduled(
-    session: AsyncSession, kind: str, key: str, due_at: datetime
-) -> None:
+async def ensure_scheduled(session: AsyncSession, kind: str, key: str, due_at: datetime) -> None:
     """Seeds a recurring task at start-up, leaving one that is already pending where it is."""
     pending = await session.scalar(
         select(DueTask.id).where(
