@@ -32,6 +32,8 @@ log = logging.getLogger("iyowork")
 
 # Teams activities are small; a card action with long comments stays well under this.
 MAX_BODY_BYTES = 256 * 1024
+# The task runner, for tests that move the clock and run due tasks without waiting a tick.
+TASKS_KEY = web.AppKey("iyowork.tasks", TaskRunner)
 
 
 def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
@@ -54,6 +56,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Applicat
     scheduler = Scheduler(outbox, tasks)
 
     app = web.Application(client_max_size=MAX_BODY_BYTES * 4)
+    app[TASKS_KEY] = tasks
     add_routes(
         app,
         settings=settings,

@@ -122,10 +122,8 @@ def poll_card(view: PollView, t: Translator) -> Card:
         }
     )
     data = {"poll_id": view.poll_id}
-    actions = [
-        execute(t("polls.card.answer"), VERB_ANSWER, data, style="positive"),
-        execute(t("polls.card.coordinator"), VERB_COORDINATOR, data),
-    ]
+    # The coordinators' menu button comes back when its verbs have handlers.
+    actions = [execute(t("polls.card.answer"), VERB_ANSWER, data, style="positive")]
     return card(body, actions)
 
 

@@ -9,5 +9,6 @@ def build_router() -> Router:
     """Every feature's router in one, in help order."""
     from dialogs import help as help_feature
     from dialogs import maintenance
+    from dialogs.polls import handlers as polls
 
-    return Router().include(help_feature.router, maintenance.router)
+    return Router().include(help_feature.router, polls.router, maintenance.router)

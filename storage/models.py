@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Text,
+    Time,
     UniqueConstraint,
     func,
 )
@@ -154,3 +156,56 @@ class AuditEntry(Base):
     actor_key: Mapped[str | None] = mapped_column(String(512))
     action: Mapped[str] = mapped_column(String(128))
     detail: Mapped[Json]
+
+
+class PollRow(Base):
+    """A scheduling poll (日程調整), posted as its own thread in a channel."""
+
+    __tablename__ = "poll"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(512), index=True)  # the channel's base id
+    # The outbox row that posted the card: updates target it, its activity id is the thread.
+    post_outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL")
+    )
+    creator_key: Mapped[str] = mapped_column(String(512))
+    locale: Mapped[str] = mapped_column(String(8), default="ja")
+    title: Mapped[str] = mapped_column(String(200))
+    venue: Mapped[str | None] = mapped_column(String(200))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    deadline: Mapped[datetime | None]
+    results: Mapped[str] = mapped_column(String(16), default="always")
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    decided_candidate_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class PollCandidateRow(Base):
+    """One candidate date of a poll, optionally with a time range."""
+
+    __tablename__ = "poll_candidate"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+
+
+class PollAnswerRow(Base):
+    """One person's answer to a poll: a choice per candidate id, and a comment. One row per
+    person, so answering again replaces (an upsert on the unique pair)."""
+
+    __tablename__ = "poll_answer"
+    __table_args__ = (UniqueConstraint("poll_id", "person_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    person_key: Mapped[str] = mapped_column(String(512))
+    name: Mapped[str] = mapped_column(String(512))
+    choices: Mapped[Json]  # {"<candidate id>": "onsite" | "online" | "maybe" | "no"}
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -14,7 +14,6 @@ from cards.polls import (
     FORM_INPUTS,
     VERB_ANSWER,
     VERB_CANCEL_CONFIRM,
-    VERB_COORDINATOR,
     VERB_CREATE,
     VERB_DECIDE,
     VERB_DECIDE_CONFIRM,
@@ -140,7 +139,6 @@ def test_every_date_has_a_compact_choice_of_the_four_answers_and_one_answer_butt
     actions = card["actions"]
     assert [(a["type"], a["verb"], a["data"]) for a in actions] == [
         ("Action.Execute", VERB_ANSWER, {"poll_id": 7}),
-        ("Action.Execute", VERB_COORDINATOR, {"poll_id": 7}),
     ]
     assert actions[0]["title"] == "回答する"
 

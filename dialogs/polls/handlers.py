@@ -1,0 +1,263 @@
+"""日程調整 in Teams: create a poll (one line or the form), answer it, close it at the deadline
+and remind those who have not answered.
+
+Who answers is always the activity's sender (`ctx.turn.actor.key`); card data only says which
+poll and what was chosen. The shared card shows public information only and is updated through
+the outbox (coalesced); what is personal goes back in the invoke response.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta, tzinfo
+from typing import Any
+
+from pydantic import BaseModel
+
+from cards.common import card, paragraph
+from cards.polls import (
+    VERB_ANSWER,
+    VERB_CREATE,
+    VERB_VIEW,
+    CreationView,
+    creation_card,
+    error_card,
+    poll_card,
+)
+from core.i18n import Translator, locale_of
+from core.jpcalendar import reminder_moment
+from dialogs.context import Context, TaskContext
+from dialogs.platform.ports import DeliveryError
+from dialogs.platform.tasks import schedule
+from dialogs.polls import store
+from dialogs.polls.answers import AnswerError, read_answer
+from dialogs.polls.creation import (
+    PollDraft,
+    PollDraftErrors,
+    parse_poll_command,
+    validate_poll_form,
+)
+from dialogs.polls.model import Answer, PollState
+from dialogs.polls.tally import tally
+from dialogs.polls.views import creation_view, explain_answer, moment_label, poll_view
+from dialogs.replies import Card, Mention, Message, Reply
+from dialogs.router import Router
+
+log = logging.getLogger(__name__)
+
+router = Router()
+
+CLOSE_TASK = "poll.close"
+REMIND_TASK = "poll.remind"
+REMIND_RETRY = timedelta(minutes=1)
+
+
+class PollRef(BaseModel):
+    """What a poll card's buttons carry: which poll. Inputs (choices, comment) ride along and
+    are read separately; any identity in the data is ignored."""
+
+    poll_id: int
+
+
+@router.command("poll", coordinator_only=True, order=10)
+async def create_by_command(ctx: Context) -> Reply:
+    """`日程調整 <title> <dates> [会場:…] [定員:…] [締切:…] [結果:回答後]`, or the form alone."""
+    zone = ctx.services.settings.zone
+    if not ctx.args.strip():
+        return Reply.show(creation_card(CreationView(), ctx.t))
+    if ctx.turn.place.kind != "channel":
+        return Reply.say(ctx.t("polls.flow.channel_only"))
+    now = ctx.clock.now()
+    result = parse_poll_command(ctx.args, now.astimezone(zone).date(), zone, now=now)
+    if isinstance(result, PollDraftErrors):
+        return Reply.show(_creation_errors(result, ctx.t, zone))
+    stored = await _publish(ctx, result)
+    return Reply.say(ctx.t("polls.flow.created", title=stored.poll.title))
+
+
+@router.verb(VERB_CREATE, coordinator_only=True)
+async def create_from_form(ctx: Context) -> Reply:
+    """The creation card's 作成する: the poll is posted, or the form comes back with errors."""
+    zone = ctx.services.settings.zone
+    if ctx.turn.place.kind != "channel":
+        return Reply.say(ctx.t("polls.flow.channel_only"))
+    now = ctx.clock.now()
+    result = validate_poll_form(ctx.turn.data, now.astimezone(zone).date(), zone, now=now)
+    if isinstance(result, PollDraftErrors):
+        return Reply.show(_creation_errors(result, ctx.t, zone))
+    stored = await _publish(ctx, result)
+    return Reply.show(_notice_card(ctx.t("polls.flow.created", title=stored.poll.title)))
+
+
+@router.verb(VERB_ANSWER, data=PollRef)
+async def answer(ctx: Context) -> Reply:
+    """回答する: store the sender's answer (replacing an earlier one), return their own view and
+    refresh the shared card. After the deadline or once closed nothing is stored."""
+    assert isinstance(ctx.data, PollRef)
+    zone = ctx.services.settings.zone
+    stored = await store.load_poll(ctx.session, ctx.data.poll_id)
+    if stored is None:
+        return Reply.show(error_card(ctx.t("polls.flow.not_found"), ctx.t))
+    poll = stored.poll
+    now = ctx.clock.now()
+    if poll.state is not PollState.OPEN or (poll.deadline is not None and now >= poll.deadline):
+        return Reply.show(error_card(ctx.t("polls.flow.not_open"), ctx.t))
+    parsed = read_answer(ctx.turn.data, poll.candidates)
+    if isinstance(parsed, AnswerError):
+        return Reply.show(error_card(explain_answer(parsed, ctx.t), ctx.t, poll_id=poll.id))
+    actor = ctx.turn.actor
+    await store.save_answer(
+        ctx.session, poll.id, person_key=actor.key, name=actor.name, answer=parsed, now=now
+    )
+    everyone = await store.answers(ctx.session, poll.id)
+    await _refresh_shared_card(ctx, stored, everyone)
+    return Reply.show(_personal_card(stored, everyone, actor.key, ctx.t, zone, saved=True))
+
+
+@router.verb(VERB_VIEW, data=PollRef)
+async def view(ctx: Context) -> Reply:
+    """The poll as the sender sees it: own answers preselected, results once answered."""
+    assert isinstance(ctx.data, PollRef)
+    stored = await store.load_poll(ctx.session, ctx.data.poll_id)
+    if stored is None:
+        return Reply.show(error_card(ctx.t("polls.flow.not_found"), ctx.t))
+    everyone = await store.answers(ctx.session, stored.poll.id)
+    zone = ctx.services.settings.zone
+    return Reply.show(_personal_card(stored, everyone, ctx.turn.actor.key, ctx.t, zone))
+
+
+@router.task(CLOSE_TASK)
+async def close_at_deadline(ctx: TaskContext, payload: dict[str, Any]) -> None:
+    """The deadline has come: the poll closes and the shared card says so."""
+    poll_id = int(payload["poll_id"])
+    if not await store.close_poll(ctx.session, poll_id, ctx.clock.now()):
+        return
+    stored = await store.load_poll(ctx.session, poll_id)
+    if stored is None or stored.post_outbox_id is None:
+        return
+    everyone = await store.answers(ctx.session, poll_id)
+    t = ctx.translator(stored.locale)
+    card_ = _public_card(stored, everyone, t, ctx.services.settings.zone)
+    await ctx.messenger.update_card(stored.post_outbox_id, Message(card=card_))
+
+
+@router.task(REMIND_TASK)
+async def remind_before_deadline(ctx: TaskContext, payload: dict[str, Any]) -> None:
+    """09:00 on the last business day before the deadline: a reply in the poll's thread
+    @mentioning the team members who have not answered (nothing when the roster is out of
+    reach or everyone answered)."""
+    from dialogs.platform.outbox import address_of
+    from storage.repositories.conversations import get_conversation
+
+    poll_id = int(payload["poll_id"])
+    stored = await store.load_poll(ctx.session, poll_id)
+    if stored is None or stored.poll.state is not PollState.OPEN or not stored.poll.deadline:
+        return
+    conversation = await get_conversation(ctx.session, stored.conversation_id)
+    if conversation is None or not conversation.active:
+        return
+    try:
+        members = await ctx.services.roster.members(address_of(conversation))
+    except DeliveryError:
+        log.warning("poll %s: roster unavailable, no reminder sent", poll_id)
+        return
+    answered = {a.person_key for a in await store.answers(ctx.session, poll_id)}
+    missing = [m for m in members if m.teams_id not in answered and m.aad_object_id not in answered]
+    if not missing:
+        return
+    messenger = ctx.messenger
+    thread = None
+    if stored.post_outbox_id is not None:
+        post = await messenger.delivery(stored.post_outbox_id)
+        if post.status in ("pending", "sending"):
+            # The poll's own thread does not exist yet: remind a little later, in it.
+            later = ctx.clock.now() + REMIND_RETRY
+            await schedule(ctx.session, REMIND_TASK, f"poll:{poll_id}", later, payload)
+            return
+        thread = post.activity_id
+    t = ctx.translator(stored.locale)
+    mentions = tuple(Mention(m.teams_id, m.name) for m in missing)
+    text = t(
+        "polls.flow.reminder",
+        mentions=" ".join(m.tag for m in mentions),
+        title=stored.poll.title,
+        deadline=moment_label(stored.poll.deadline, ctx.services.settings.zone, t),
+    )
+    await messenger.reply_in_thread(
+        stored.conversation_id,
+        thread,
+        Message(text=text, mentions=mentions),
+        dedupe_key=f"poll:{poll_id}:auto-reminder",
+    )
+
+
+async def _publish(ctx: Context, draft: PollDraft) -> store.StoredPoll:
+    """Store the poll, post it as a new thread in this channel, arm its deadline tasks."""
+    zone = ctx.services.settings.zone
+    now = ctx.clock.now()
+    conversation_id = ctx.turn.place.base_conversation_id
+    stored = await store.create_poll(
+        ctx.session,
+        draft,
+        conversation_id=conversation_id,
+        creator_key=ctx.turn.actor.key,
+        locale=ctx.t.locale,
+        now=now,
+    )
+    public = _public_card(stored, [], ctx.t, zone)
+    post_id = await ctx.messenger.post_to_channel(conversation_id, Message(card=public))
+    await store.set_post(ctx.session, stored.poll.id, post_id)
+    deadline = draft.deadline
+    if deadline is not None:
+        key = f"poll:{stored.poll.id}"
+        payload = {"poll_id": stored.poll.id}
+        await schedule(ctx.session, CLOSE_TASK, key, deadline, payload)
+        remind_at = reminder_moment(deadline.astimezone(zone).date(), zone)
+        if now < remind_at < deadline:
+            await schedule(ctx.session, REMIND_TASK, key, remind_at, payload)
+    return store.StoredPoll(stored.poll, conversation_id, post_id, stored.locale)
+
+
+async def _refresh_shared_card(
+    ctx: Context, stored: store.StoredPoll, everyone: list[Answer]
+) -> None:
+    if stored.post_outbox_id is None:
+        return
+    t = ctx.services.catalog.translator(locale_of(stored.locale))
+    card_ = _public_card(stored, everyone, t, ctx.services.settings.zone)
+    await ctx.messenger.update_card(stored.post_outbox_id, Message(card=card_))
+
+
+def _public_card(
+    stored: store.StoredPoll, everyone: list[Answer], t: Translator, zone: tzinfo
+) -> Card:
+    poll = stored.poll
+    counted = tally(poll.candidates, everyone, capacity=poll.capacity)
+    return poll_card(poll_view(poll, counted, t, zone), t)
+
+
+def _personal_card(
+    stored: store.StoredPoll,
+    everyone: list[Answer],
+    person_key: str,
+    t: Translator,
+    zone: tzinfo,
+    *,
+    saved: bool = False,
+) -> Card:
+    poll = stored.poll
+    counted = tally(poll.candidates, everyone, capacity=poll.capacity)
+    own = next((a for a in everyone if a.person_key == person_key), None)
+    view_ = poll_view(poll, counted, t, zone, viewer=own, personal=True, saved=saved)
+    return poll_card(view_, t)
+
+
+def _creation_errors(result: PollDraftErrors, t: Translator, zone: tzinfo) -> Card:
+    return creation_card(creation_view(result.form, result.errors, t, zone), t)
+
+
+def _notice_card(text: str) -> Card:
+    return card([paragraph(text)])
+
+
+__all__ = ["CLOSE_TASK", "REMIND_TASK", "PollRef", "router"]

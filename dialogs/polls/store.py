@@ -1,0 +1,167 @@
+"""Polls in the database: rows in, plain `Poll`/`Answer` values out. Functions flush; the
+turn or task that calls them commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.polls.answers import AnswerInput
+from dialogs.polls.creation import PollDraft
+from dialogs.polls.model import (
+    Answer,
+    Candidate,
+    Choice,
+    Poll,
+    PollState,
+    ResultsVisibility,
+    Slot,
+)
+from storage.models import PollAnswerRow, PollCandidateRow, PollRow
+from storage.repositories.dialect import insert
+
+
+@dataclass(frozen=True)
+class StoredPoll:
+    """A poll with where it lives: the channel and the outbox row that posted its card."""
+
+    poll: Poll
+    conversation_id: str
+    post_outbox_id: int | None
+    locale: str
+
+
+async def create_poll(
+    session: AsyncSession,
+    draft: PollDraft,
+    *,
+    conversation_id: str,
+    creator_key: str,
+    locale: str,
+    now: datetime,
+) -> StoredPoll:
+    row = PollRow(
+        conversation_id=conversation_id,
+        creator_key=creator_key,
+        locale=locale,
+        title=draft.title,
+        venue=draft.venue,
+        capacity=draft.capacity,
+        deadline=draft.deadline,
+        results=draft.results.value,
+        state=PollState.OPEN.value,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    await session.flush()
+    candidates = [
+        PollCandidateRow(poll_id=row.id, day=slot.date, start_time=slot.start, end_time=slot.end)
+        for slot in draft.candidates
+    ]
+    session.add_all(candidates)
+    await session.flush()
+    return _stored(row, candidates)
+
+
+async def set_post(session: AsyncSession, poll_id: int, post_outbox_id: int) -> None:
+    await session.execute(
+        update(PollRow).where(PollRow.id == poll_id).values(post_outbox_id=post_outbox_id)
+    )
+
+
+async def load_poll(session: AsyncSession, poll_id: int) -> StoredPoll | None:
+    row = await session.get(PollRow, poll_id, populate_existing=True)
+    if row is None:
+        return None
+    candidates = (
+        await session.scalars(
+            select(PollCandidateRow)
+            .where(PollCandidateRow.poll_id == poll_id)
+            .order_by(PollCandidateRow.id)
+        )
+    ).all()
+    return _stored(row, list(candidates))
+
+
+async def save_answer(
+    session: AsyncSession,
+    poll_id: int,
+    *,
+    person_key: str,
+    name: str,
+    answer: AnswerInput,
+    now: datetime,
+) -> None:
+    """Store the person's answer, replacing any earlier one (one row per person and poll,
+    safe against the same person pressing twice at once)."""
+    choices = {str(candidate_id): choice.value for candidate_id, choice in answer.choices.items()}
+    stmt = insert(session, PollAnswerRow).values(
+        poll_id=poll_id,
+        person_key=person_key,
+        name=name,
+        choices=choices,
+        comment=answer.comment,
+        created_at=now,
+        updated_at=now,
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[PollAnswerRow.poll_id, PollAnswerRow.person_key],
+        set_={
+            "name": stmt.excluded.name,
+            "choices": stmt.excluded.choices,
+            "comment": stmt.excluded.comment,
+            "updated_at": stmt.excluded.updated_at,
+        },
+    )
+    await session.execute(stmt)
+
+
+async def answers(session: AsyncSession, poll_id: int) -> list[Answer]:
+    """Everyone's answers, in the order people first answered."""
+    rows = await session.scalars(
+        select(PollAnswerRow)
+        .where(PollAnswerRow.poll_id == poll_id)
+        .order_by(PollAnswerRow.created_at, PollAnswerRow.id)
+        .execution_options(populate_existing=True)
+    )
+    return [
+        Answer(
+            person_key=row.person_key,
+            name=row.name,
+            choices={int(key): Choice(value) for key, value in row.choices.items()},
+            comment=row.comment,
+        )
+        for row in rows
+    ]
+
+
+async def close_poll(session: AsyncSession, poll_id: int, now: datetime) -> bool:
+    """Open → closed; False when the poll was not open (already closed, decided, cancelled)."""
+    closed = await session.scalar(
+        update(PollRow)
+        .where(PollRow.id == poll_id, PollRow.state == PollState.OPEN.value)
+        .values(state=PollState.CLOSED.value, updated_at=now)
+        .returning(PollRow.id)
+    )
+    return closed is not None
+
+
+def _stored(row: PollRow, candidates: list[PollCandidateRow]) -> StoredPoll:
+    poll = Poll(
+        id=row.id,
+        title=row.title,
+        candidates=tuple(
+            Candidate(c.id, Slot(c.day, c.start_time, c.end_time)) for c in candidates
+        ),
+        venue=row.venue,
+        capacity=row.capacity,
+        deadline=row.deadline,
+        results=ResultsVisibility(row.results),
+        state=PollState(row.state),
+        decided=row.decided_candidate_id,
+    )
+    return StoredPoll(poll, row.conversation_id, row.post_outbox_id, row.locale)
