@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashlib.sha1(open('requirements.lock','rb').read()).hexdigest()[:12])")
 
-.PHONY: run test lint typecheck unit bench package venv clean
+TIMED := $(PYTHON) -m tools.timed
+
+.PHONY: run test lint typecheck unit e2e bench package venv playground clean
 
 venv: $(STAMP)
 
@@ -14,6 +16,7 @@ $(STAMP): requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+# The bot on 127.0.0.1:3978 (SQLite in var/) and, when Node.js is there, the Agents Playground.
 run: venv
 	@$(PY) -m tools.run_local
 
@@ -26,10 +29,31 @@ typecheck: venv
 	$(PY) -m mypy
 
 unit: venv
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -m "not e2e"
 
-test: venv lint typecheck unit
+# Browser tests: the bot, the Agents Playground and headless Chromium (see tests/e2e/).
+e2e: venv playground
+	$(PY) -m pytest -q -m e2e tests/e2e
 
+# The pinned Agents Playground, installed into tools/playground/node_modules (git-ignored).
+playground: tools/playground/node_modules/.package-lock.json
+
+tools/playground/node_modules/.package-lock.json: tools/playground/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd tools/playground && npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the Agents Playground is not installed (browser tests skip)"; fi
+
+# Every phase is timed; the table at the end says where the minutes went.
+test:
+	@$(TIMED) --reset
+	@$(TIMED) install -- $(MAKE) --no-print-directory venv playground
+	@$(TIMED) lint -- $(MAKE) --no-print-directory lint
+	@$(TIMED) typecheck -- $(MAKE) --no-print-directory typecheck
+	@$(TIMED) "unit tests" -- $(MAKE) --no-print-directory unit
+	@$(TIMED) e2e -- $(MAKE) --no-print-directory e2e
+	@$(TIMED) --summary
+
+# Not a test: latency of real turns through the HTTP endpoint (docs/performance.md).
 bench: venv
 	$(PY) -m bench
 

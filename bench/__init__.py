@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): `python -m bench` runs every module here; see docs/performance.md."""
