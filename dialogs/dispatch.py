@@ -10,6 +10,7 @@ import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from pydantic import ValidationError
@@ -17,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import locale_of
 from dialogs.context import Context, Services
+from dialogs.platform.messenger import enqueued
 from dialogs.replies import Reply
 from dialogs.router import Command, CommandMatcher
 from dialogs.turn import Person, Place, Turn
@@ -25,6 +27,9 @@ from storage.repositories.conversations import mark_inactive, upsert_conversatio
 from storage.repositories.people import upsert_person
 
 log = logging.getLogger(__name__)
+
+# How long the conversation reference and a person's name and locale are trusted unchanged.
+REMEMBER_FOR = timedelta(minutes=10)
 
 
 class Transactions(Protocol):
@@ -64,6 +69,7 @@ class Dispatcher:
         self._services = services
         self._matcher = CommandMatcher(services.router, services.catalog)
         self._on_committed = on_committed
+        self._seen: dict[tuple[Place, Person, str], datetime] = {}
 
     @property
     def matcher(self) -> CommandMatcher:
@@ -141,17 +147,29 @@ class Dispatcher:
                 if not fresh:
                     # The same invoke again: answer as before, but let nothing it wrote stand.
                     raise _Rollback(reply)
+                wake = enqueued(session)
         except _Rollback as undone:
             return undone.reply
         except Exception:
+            self._seen.clear()  # what we thought stored may have been rolled back
             log.exception("turn failed: activity %s", turn.activity_id)
             return Reply.say(t("bot.apology"))
-        self._on_committed()
+        if wake:
+            self._on_committed()
         return reply
 
     async def _remember(self, session: AsyncSession, turn: Turn) -> None:
+        """Keeps the conversation reference and the person (name, locale) current. The same
+        facts seen moments ago are not written again: most turns then write one row only."""
         now = self._services.clock.now()
         place = turn.place
+        facts = (place, turn.actor, locale_of(turn.locale))
+        seen_at = self._seen.get(facts)
+        if seen_at is not None and now - seen_at < REMEMBER_FOR:
+            return
+        if len(self._seen) > 10_000:
+            self._seen.clear()
+        self._seen[facts] = now
         await upsert_conversation(
             session,
             conversation_id=place.base_conversation_id,

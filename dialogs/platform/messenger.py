@@ -84,6 +84,7 @@ class Messenger:
         )
 
     async def update_card(self, post_outbox_id: int, message: Message) -> int:
+        mark_enqueued(self._session)
         """Replace what an earlier post shows. Updates not yet sent are merged: the latest
         state wins, and a card is edited at most once every UPDATE_SPACING."""
         now = self._clock.now()
@@ -143,6 +144,7 @@ class Messenger:
         fallback_thread_id: str | None = None,
         due: datetime | None = None,
     ) -> int:
+        mark_enqueued(self._session)
         now = self._clock.now()
         values: dict[str, Any] = {
             "kind": kind,
@@ -173,3 +175,15 @@ class Messenger:
         if existing is None:
             raise RuntimeError(f"outbox dedupe key {dedupe_key} vanished")
         return int(existing)
+
+
+_ENQUEUED = "iyowork.outbox_enqueued"
+
+
+def mark_enqueued(session: AsyncSession) -> None:
+    session.info[_ENQUEUED] = True
+
+
+def enqueued(session: AsyncSession) -> bool:
+    """Whether this session queued anything, so the worker is woken only when there is work."""
+    return bool(session.info.get(_ENQUEUED))
