@@ -185,18 +185,7 @@ class Dispatcher:
             bot_name=None,
             now=now,
         )
-        actor = turn.actor
-        await upsert_person(
-            session,
-            person_key=actor.key,
-            teams_id=actor.teams_id,
-            aad_object_id=actor.aad_object_id,
-            name=actor.name,
-            tenant_id=place.tenant_id,
-            locale=locale_of(turn.locale),
-            now=now,
-            service_url=place.service_url,
-        )
+        await _store_person(session, turn.actor, place, locale_of(turn.locale), now)
 
     async def on_installed(self, installation: Installation) -> Reply:
         """Stores the conversation reference and greets once (a redelivery says nothing)."""
@@ -226,17 +215,8 @@ class Dispatcher:
                 now=now,
             )
             if installation.installer is not None:
-                installer = installation.installer
-                await upsert_person(
-                    session,
-                    person_key=installer.key,
-                    teams_id=installer.teams_id,
-                    aad_object_id=installer.aad_object_id,
-                    name=installer.name,
-                    tenant_id=place.tenant_id,
-                    locale=locale_of(installation.locale),
-                    now=now,
-                    service_url=place.service_url,
+                await _store_person(
+                    session, installation.installer, place, locale_of(installation.locale), now
                 )
         self._on_committed()
         if existing_active:
@@ -248,6 +228,22 @@ class Dispatcher:
     async def on_uninstalled(self, place: Place) -> None:
         async with self._database.transaction() as session:
             await mark_inactive(session, place.base_conversation_id, self._services.clock.now())
+
+
+async def _store_person(
+    session: AsyncSession, person: Person, place: Place, locale: str, now: datetime
+) -> None:
+    await upsert_person(
+        session,
+        person_key=person.key,
+        teams_id=person.teams_id,
+        aad_object_id=person.aad_object_id,
+        name=person.name,
+        tenant_id=place.tenant_id,
+        locale=locale,
+        now=now,
+        service_url=place.service_url,
+    )
 
 
 async def _was_active(session: AsyncSession, conversation_id: str) -> bool:
