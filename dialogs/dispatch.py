@@ -170,21 +170,7 @@ class Dispatcher:
         if len(self._seen) > 10_000:
             self._seen.clear()
         self._seen[facts] = now
-        await upsert_conversation(
-            session,
-            conversation_id=place.base_conversation_id,
-            kind=place.kind,
-            service_url=place.service_url,
-            tenant_id=place.tenant_id,
-            team_id=place.team_id,
-            team_aad_group_id=place.team_aad_group_id,
-            channel_id=place.channel_id,
-            team_name=None,
-            channel_name=None,
-            bot_id=None,
-            bot_name=None,
-            now=now,
-        )
+        await _store_conversation(session, place, now)
         await _store_person(session, turn.actor, place, locale_of(turn.locale), now)
 
     async def on_installed(self, installation: Installation) -> Reply:
@@ -199,21 +185,7 @@ class Dispatcher:
             ):
                 return Reply.nothing()
             existing_active = await _was_active(session, place.base_conversation_id)
-            await upsert_conversation(
-                session,
-                conversation_id=place.base_conversation_id,
-                kind=place.kind,
-                service_url=place.service_url,
-                tenant_id=place.tenant_id,
-                team_id=place.team_id,
-                team_aad_group_id=place.team_aad_group_id,
-                channel_id=place.channel_id,
-                team_name=installation.team_name,
-                channel_name=installation.channel_name,
-                bot_id=installation.bot_id,
-                bot_name=installation.bot_name,
-                now=now,
-            )
+            await _store_conversation(session, place, now, installation)
             if installation.installer is not None:
                 await _store_person(
                     session, installation.installer, place, locale_of(installation.locale), now
@@ -228,6 +200,28 @@ class Dispatcher:
     async def on_uninstalled(self, place: Place) -> None:
         async with self._database.transaction() as session:
             await mark_inactive(session, place.base_conversation_id, self._services.clock.now())
+
+
+async def _store_conversation(
+    session: AsyncSession, place: Place, now: datetime, installation: Installation | None = None
+) -> None:
+    """The conversation reference; names and the bot's account come only with installs (a
+    None keeps what is stored)."""
+    await upsert_conversation(
+        session,
+        conversation_id=place.base_conversation_id,
+        kind=place.kind,
+        service_url=place.service_url,
+        tenant_id=place.tenant_id,
+        team_id=place.team_id,
+        team_aad_group_id=place.team_aad_group_id,
+        channel_id=place.channel_id,
+        team_name=installation.team_name if installation else None,
+        channel_name=installation.channel_name if installation else None,
+        bot_id=installation.bot_id if installation else None,
+        bot_name=installation.bot_name if installation else None,
+        now=now,
+    )
 
 
 async def _store_person(
