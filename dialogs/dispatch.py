@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import locale_of
 from dialogs.context import Context, Services
 from dialogs.platform.messenger import enqueued
 from dialogs.replies import Reply
-from dialogs.router import Command, CommandMatcher
+from dialogs.router import Command, CommandHandler, CommandMatcher
 from dialogs.turn import Person, Place, Turn
 from storage.repositories.activities import first_delivery
 from storage.repositories.conversations import mark_inactive, upsert_conversation
@@ -115,10 +115,10 @@ class Dispatcher:
         self,
         turn: Turn,
         coordinator_only: bool | None,
-        handler: object,
+        handler: CommandHandler,
         *,
         args: str = "",
-        data: object = None,
+        data: BaseModel | None = None,
     ) -> Reply:
         services = self._services
         t = services.catalog.translator(locale_of(turn.locale))
@@ -138,12 +138,12 @@ class Dispatcher:
                     session=session,
                     services=services,
                     t=t,
-                    data=data,  # type: ignore[arg-type]
+                    data=data,
                 )
                 if coordinator_only and not await context.is_coordinator():
                     reply = Reply.say(t("bot.coordinator_only"))
                 else:
-                    reply = await handler(context)  # type: ignore[operator]
+                    reply = await handler(context)
                 if not fresh:
                     # The same invoke again: answer as before, but let nothing it wrote stand.
                     raise _Rollback(reply)
