@@ -146,13 +146,27 @@ class CommandMatcher:
         self._entries = sorted(entries, key=lambda entry: len(entry[0]), reverse=True)
 
     def match(self, text: str) -> CommandMatch | None:
-        plain = normalise(text)
-        folded = plain.casefold()
+        """The command and what followed its word, exactly as typed (titles keep full-width
+        letters and spacing; the argument parsers normalise what they recognise)."""
+        folded = normalise(text).casefold()
         for word, command in self._entries:
             length = _matched_length(folded, word)
             if length is not None:
-                return CommandMatch(command, plain[length:].strip())
+                return CommandMatch(command, _raw_rest(text, length))
         return None
+
+
+def _raw_rest(text: str, covered: int) -> str:
+    """The part of `text` after the shortest prefix whose normalised form covers `covered`
+    characters. Normalised length grows with the prefix, so a binary search finds it."""
+    low, high = 0, len(text)
+    while low < high:
+        middle = (low + high) // 2
+        if len(normalise(text[:middle]).casefold()) >= covered:
+            high = middle
+        else:
+            low = middle + 1
+    return text[low:].strip()
 
 
 def _matched_length(text: str, word: str) -> int | None:

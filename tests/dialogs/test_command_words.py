@@ -38,7 +38,8 @@ def matcher() -> CommandMatcher:
     ("typed", "command", "args"),
     [
         ("日程調整 第2回IYO WORK 12/10", "poll", "第2回IYO WORK 12/10"),
-        ("日程調整　第2回IYO WORK　12/10", "poll", "第2回IYO WORK 12/10"),
+        ("日程調整　第2回IYO WORK　12/10", "poll", "第2回IYO WORK\u300012/10"),
+        ("日程調整　第２回ＩＹＯ　ＷＯＲＫ", "poll", "第２回ＩＹＯ　ＷＯＲＫ"),
         ("日程調整第2回", "poll", "第2回"),
         ("日程調整 エクスポート", "poll.export", ""),
         ("日程調整　エクスポート", "poll.export", ""),
