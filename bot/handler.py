@@ -11,11 +11,11 @@ import logging
 import re
 from typing import Any
 
-from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.schema import Activity, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue
+from botbuilder.schema import Activity
 
-from bot.activities import message_to_activity
+from bot.activities import invoke_card_response, invoke_message_response, message_to_activity
 from dialogs.dispatch import Dispatcher, Installation
 from dialogs.replies import Reply
 from dialogs.turn import ConversationKind, Person, Place, Turn
@@ -47,11 +47,12 @@ class IyoBot(TeamsActivityHandler):  # type: ignore[misc]
         await _say(turn_context, await self._dispatcher.on_command(turn))
 
     # Action.Execute (Universal Actions).
-    async def on_adaptive_card_invoke(
-        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
-    ) -> AdaptiveCardInvokeResponse:
-        action: dict[str, Any] = invoke_value.action or {}
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        value = _dict(turn_context.activity.value)
+        action = _dict(value.get("action"))
+        data = _dict(action.get("data"))
         turn = _turn(
             turn_context.activity,
             verb=_str_or_none(action.get("verb")),
@@ -59,16 +60,12 @@ class IyoBot(TeamsActivityHandler):  # type: ignore[misc]
             is_invoke=True,
         )
         reply = await self._dispatcher.on_action(turn)
-        for message in reply.messages:
-            await turn_context.send_activity(message_to_activity(message))
         if reply.card is not None:
-            return AdaptiveCardInvokeResponse(
-                status_code=200, type=CARD_CONTENT_TYPE, value=reply.card
-            )
+            return invoke_card_response(reply.card)
+        # A sentence (a refusal, a notice) goes to the presser alone and leaves their card as
+        # it is; it is never posted where others would read it.
         text = next((m.text for m in reply.messages if m.text), "")
-        return AdaptiveCardInvokeResponse(
-            status_code=200, type="application/vnd.microsoft.activity.message", value=text
-        )
+        return invoke_message_response(text)
 
     # Installation: greet once and keep the conversation reference.
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
@@ -248,6 +245,10 @@ def _is_bot_mention(activity: Activity, name: str) -> bool:
         if inner is None or html.unescape(inner.group(1)) == html.unescape(name):
             return True
     return False
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _str_or_none(value: object) -> str | None:
