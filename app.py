@@ -11,14 +11,16 @@ import sys
 from aiohttp import web
 
 from bot.adapter import build_adapter
+from bot.calendar_files import add_calendar_routes
 from bot.deliverer import ConnectorDeliverer
+from bot.exports import add_export_routes
 from bot.handler import IyoBot
 from bot.http import add_routes
 from core.clock import Clock, FileClock, SystemClock
 from core.i18n import default_catalog
 from core.logging import configure_logging
 from core.settings import Settings, SettingsError, load_settings
-from dialogs import build_router, maintenance
+from dialogs import build_exporters, build_router, maintenance
 from dialogs.context import Services, TaskContext
 from dialogs.dispatch import Dispatcher
 from dialogs.platform.coordinators import Coordinators
@@ -65,6 +67,10 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Applicat
         readiness=database.is_ready,
         max_body_bytes=MAX_BODY_BYTES,
     )
+    add_export_routes(
+        app, database=database, settings=settings, clock=clock, exporters=build_exporters()
+    )
+    add_calendar_routes(app, database=database, settings=settings, clock=clock)
 
     async def start(_: web.Application) -> None:
         if not settings.auth_enabled:

@@ -58,5 +58,9 @@ def execute(title: str, verb: str, data: dict[str, Any] | None = None, **extra: 
     return action
 
 
+def open_url(title: str, url: str) -> Element:
+    return {"type": "Action.OpenUrl", "title": title, "url": url}
+
+
 def show_card(title: str, inner: Card) -> Element:
     return {"type": "Action.ShowCard", "title": title, "card": inner}

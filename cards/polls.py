@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from cards.common import Card, Element, card, execute, heading, paragraph, plain
+from cards.common import Card, Element, card, execute, heading, open_url, paragraph, plain
 from core.i18n import Translator
 
 VERB_ANSWER = "poll.answer"
@@ -85,6 +85,7 @@ class PollView:
     personal: bool = False  # the card returned to one person
     saved: bool = False  # their answer was just stored
     comment: str = ""  # their comment, prefilled
+    calendar_url: str | None = None  # the decided date's .ics
 
 
 def poll_card(view: PollView, t: Translator) -> Card:
@@ -108,7 +109,13 @@ def poll_card(view: PollView, t: Translator) -> Card:
         body.append(paragraph(t("polls.card.best", date=view.best), size="Small"))
     if not view.results_visible:
         body.append(paragraph(t("polls.card.hidden"), subtle=True, size="Small"))
-    if not answering:
+    data = {"poll_id": view.poll_id}
+    coordinator = execute(t("polls.card.coordinator"), VERB_COORDINATOR, data)
+    if view.state == "closed":
+        return card(body, [coordinator])
+    if view.state == "decided" and view.calendar_url:
+        return card(body, [open_url(t("polls.card.calendar"), view.calendar_url)])
+    if view.state == "decided":
         return card(body)
     body.append(
         {
@@ -121,9 +128,8 @@ def poll_card(view: PollView, t: Translator) -> Card:
             "value": view.comment,
         }
     )
-    data = {"poll_id": view.poll_id}
-    # The coordinators' menu button comes back when its verbs have handlers.
-    actions = [execute(t("polls.card.answer"), VERB_ANSWER, data, style="positive")]
+    # Everyone sees the menu button; the server checks who may use it.
+    actions = [execute(t("polls.card.answer"), VERB_ANSWER, data, style="positive"), coordinator]
     return card(body, actions)
 
 
@@ -285,12 +291,15 @@ class CoordinatorView:
     candidates: tuple[CandidateOption, ...]
     state: PollCardState = "open"
     best_id: int | None = None
+    notice: str | None = None  # what the last action did
 
 
 def coordinator_card(view: CoordinatorView, t: Translator) -> Card:
     """The coordinators' menu, returned to the coordinator alone."""
     data = {"poll_id": view.poll_id}
     body: list[Element] = [_title(view.title), heading(t("polls.coordinator.title"), size="Medium")]
+    if view.notice:
+        body.append(_notice(view.notice, "Good"))
     if view.state in ("decided", "cancelled"):
         body.append(paragraph(t(f"polls.coordinator.{view.state}")))
         return card(body, [execute(t("polls.coordinator.back"), VERB_VIEW, data)])

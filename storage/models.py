@@ -209,3 +209,34 @@ class PollAnswerRow(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class EventRow(Base):
+    """An IYO WORK day, decided from a poll (one event per poll) or created directly.
+    `token` is the unguessable part of its calendar file's URL."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    conversation_id: Mapped[str] = mapped_column(String(512), index=True)  # the channel's base id
+    # The outbox row of the post whose thread is the event's (a poll's post, for a poll's event).
+    thread_outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL")
+    )
+    poll_id: Mapped[int | None] = mapped_column(
+        ForeignKey("poll.id", ondelete="SET NULL"), unique=True
+    )
+    creator_key: Mapped[str] = mapped_column(String(512))
+    locale: Mapped[str] = mapped_column(String(8), default="ja")
+    title: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date] = mapped_column(Date)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+    venue: Mapped[str | None] = mapped_column(String(200))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    meeting_url: Mapped[str | None] = mapped_column(String(2000))
+    registration_deadline: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -34,6 +34,7 @@ ErrorCode = Literal[
     "candidate_unreadable",  # `date_error` says why: unrecognised, impossible (2/30), …
     "candidate_past",
     "candidate_duplicate",
+    "candidate_before_deadline",
     "venue_too_long",
     "capacity_invalid",
     "deadline_unreadable",

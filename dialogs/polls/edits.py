@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 
+from core.jpcalendar import at
 from dialogs.polls.command import split_dates
 from dialogs.polls.creation import PollError, check_candidates, check_deadline
 from dialogs.polls.model import MAX_CANDIDATES, Candidate, CandidateId, Slot
@@ -32,11 +33,15 @@ def change_candidates(
     remove: Collection[CandidateId],
     existing: Sequence[Candidate],
     today: date,
+    *,
+    deadline: datetime | None = None,
+    zone: tzinfo | None = None,
 ) -> CandidateChanges | tuple[PollError, ...]:
     """Dates to add (typed like the creation card's dates field) and candidate ids to remove.
 
-    Added dates must be readable, not past and not already on the poll; at least one date
-    must remain and at most MAX_CANDIDATES.
+    Added dates must be readable, not past, not already on the poll and not before the
+    deadline (`zone` reads their times); at least one date must remain and at most
+    MAX_CANDIDATES.
     """
     errors: list[PollError] = []
     texts = split_dates(add_text)
@@ -47,6 +52,9 @@ def change_candidates(
         if slot in kept:
             details = {"date": slot.date, "first": ""}
             errors.append(PollError("candidate_duplicate", "dates", text, details))
+        elif deadline and zone and at(slot.date, slot.start or time.min, zone) < deadline:
+            details = {"date": slot.date, "deadline": deadline}
+            errors.append(PollError("candidate_before_deadline", "dates", text, details))
         else:
             fresh.append(slot)
     total = len(kept) + len(fresh)

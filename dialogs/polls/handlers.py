@@ -22,14 +22,11 @@ from cards.polls import (
     CreationView,
     creation_card,
     error_card,
-    poll_card,
 )
-from core.i18n import Translator, locale_of
-from core.jpcalendar import reminder_moment
+from core.i18n import Translator
 from dialogs.context import Context, TaskContext
-from dialogs.platform.ports import DeliveryError
 from dialogs.platform.tasks import schedule
-from dialogs.polls import store
+from dialogs.polls import deadlines, store
 from dialogs.polls.answers import AnswerError, read_answer
 from dialogs.polls.creation import (
     PollDraft,
@@ -37,18 +34,23 @@ from dialogs.polls.creation import (
     parse_poll_command,
     validate_poll_form,
 )
-from dialogs.polls.model import Answer, PollState
-from dialogs.polls.tally import tally
-from dialogs.polls.views import creation_view, explain_answer, moment_label, poll_view
-from dialogs.replies import Card, Mention, Message, Reply
+from dialogs.polls.deadlines import CLOSE_TASK, REMIND_TASK
+from dialogs.polls.model import PollState
+from dialogs.polls.publishing import (
+    decided_calendar_url,
+    personal_card,
+    public_card,
+    refresh_shared_card,
+)
+from dialogs.polls.reminders import remind_nonrespondents
+from dialogs.polls.views import creation_view, explain_answer
+from dialogs.replies import Card, Message, Reply
 from dialogs.router import Router
 
 log = logging.getLogger(__name__)
 
 router = Router()
 
-CLOSE_TASK = "poll.close"
-REMIND_TASK = "poll.remind"
 REMIND_RETRY = timedelta(minutes=1)
 
 
@@ -110,8 +112,8 @@ async def answer(ctx: Context) -> Reply:
         ctx.session, poll.id, person_key=actor.key, name=actor.name, answer=parsed, now=now
     )
     everyone = await store.answers(ctx.session, poll.id)
-    await _refresh_shared_card(ctx, stored, everyone)
-    return Reply.show(_personal_card(stored, everyone, actor.key, ctx.t, zone, saved=True))
+    await refresh_shared_card(ctx.messenger, ctx.services.catalog, zone, stored, everyone)
+    return Reply.show(personal_card(stored, everyone, actor.key, ctx.t, zone, saved=True))
 
 
 @router.verb(VERB_VIEW, data=PollRef)
@@ -123,7 +125,9 @@ async def view(ctx: Context) -> Reply:
         return Reply.show(error_card(ctx.t("polls.flow.not_found"), ctx.t))
     everyone = await store.answers(ctx.session, stored.poll.id)
     zone = ctx.services.settings.zone
-    return Reply.show(_personal_card(stored, everyone, ctx.turn.actor.key, ctx.t, zone))
+    calendar = await decided_calendar_url(ctx.session, stored, ctx.services.settings)
+    card_ = personal_card(stored, everyone, ctx.turn.actor.key, ctx.t, zone, calendar_url=calendar)
+    return Reply.show(card_)
 
 
 @router.task(CLOSE_TASK)
@@ -136,59 +140,26 @@ async def close_at_deadline(ctx: TaskContext, payload: dict[str, Any]) -> None:
     if stored is None or stored.post_outbox_id is None:
         return
     everyone = await store.answers(ctx.session, poll_id)
-    t = ctx.translator(stored.locale)
-    card_ = _public_card(stored, everyone, t, ctx.services.settings.zone)
-    await ctx.messenger.update_card(stored.post_outbox_id, Message(card=card_))
+    zone = ctx.services.settings.zone
+    await refresh_shared_card(ctx.messenger, ctx.services.catalog, zone, stored, everyone)
 
 
 @router.task(REMIND_TASK)
 async def remind_before_deadline(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """09:00 on the last business day before the deadline: a reply in the poll's thread
-    @mentioning the team members who have not answered (nothing when the roster is out of
-    reach or everyone answered)."""
-    from dialogs.platform.outbox import address_of
-    from storage.repositories.conversations import get_conversation
-
+    @mentioning the team members who have not answered (once; nothing when the roster is out
+    of reach or everyone answered)."""
     poll_id = int(payload["poll_id"])
     stored = await store.load_poll(ctx.session, poll_id)
     if stored is None or stored.poll.state is not PollState.OPEN or not stored.poll.deadline:
         return
-    conversation = await get_conversation(ctx.session, stored.conversation_id)
-    if conversation is None or not conversation.active:
-        return
-    try:
-        members = await ctx.services.roster.members(address_of(conversation))
-    except DeliveryError:
-        log.warning("poll %s: roster unavailable, no reminder sent", poll_id)
-        return
-    answered = {a.person_key for a in await store.answers(ctx.session, poll_id)}
-    missing = [m for m in members if m.teams_id not in answered and m.aad_object_id not in answered]
-    if not missing:
-        return
-    messenger = ctx.messenger
-    thread = None
-    if stored.post_outbox_id is not None:
-        post = await messenger.delivery(stored.post_outbox_id)
-        if post.status in ("pending", "sending"):
-            # The poll's own thread does not exist yet: remind a little later, in it.
-            later = ctx.clock.now() + REMIND_RETRY
-            await schedule(ctx.session, REMIND_TASK, f"poll:{poll_id}", later, payload)
-            return
-        thread = post.activity_id
-    t = ctx.translator(stored.locale)
-    mentions = tuple(Mention(m.teams_id, m.name) for m in missing)
-    text = t(
-        "polls.flow.reminder",
-        mentions=" ".join(m.tag for m in mentions),
-        title=stored.poll.title,
-        deadline=moment_label(stored.poll.deadline, ctx.services.settings.zone, t),
+    outcome, _ = await remind_nonrespondents(
+        ctx.session, ctx.services, stored, dedupe_key=f"poll:{poll_id}:auto-reminder"
     )
-    await messenger.reply_in_thread(
-        stored.conversation_id,
-        thread,
-        Message(text=text, mentions=mentions),
-        dedupe_key=f"poll:{poll_id}:auto-reminder",
-    )
+    if outcome == "thread_pending":
+        # The poll's own thread does not exist yet: remind a little later, in it.
+        later = ctx.clock.now() + REMIND_RETRY
+        await schedule(ctx.session, REMIND_TASK, deadlines.task_key(poll_id), later, payload)
 
 
 async def _publish(ctx: Context, draft: PollDraft) -> store.StoredPoll:
@@ -204,52 +175,11 @@ async def _publish(ctx: Context, draft: PollDraft) -> store.StoredPoll:
         locale=ctx.t.locale,
         now=now,
     )
-    public = _public_card(stored, [], ctx.t, zone)
+    public = public_card(stored, [], ctx.t, zone)
     post_id = await ctx.messenger.post_to_channel(conversation_id, Message(card=public))
     await store.set_post(ctx.session, stored.poll.id, post_id)
-    deadline = draft.deadline
-    if deadline is not None:
-        key = f"poll:{stored.poll.id}"
-        payload = {"poll_id": stored.poll.id}
-        await schedule(ctx.session, CLOSE_TASK, key, deadline, payload)
-        remind_at = reminder_moment(deadline.astimezone(zone).date(), zone)
-        if now < remind_at < deadline:
-            await schedule(ctx.session, REMIND_TASK, key, remind_at, payload)
+    await deadlines.arm(ctx.session, stored.poll.id, draft.deadline, now, zone)
     return store.StoredPoll(stored.poll, conversation_id, post_id, stored.locale)
-
-
-async def _refresh_shared_card(
-    ctx: Context, stored: store.StoredPoll, everyone: list[Answer]
-) -> None:
-    if stored.post_outbox_id is None:
-        return
-    t = ctx.services.catalog.translator(locale_of(stored.locale))
-    card_ = _public_card(stored, everyone, t, ctx.services.settings.zone)
-    await ctx.messenger.update_card(stored.post_outbox_id, Message(card=card_))
-
-
-def _public_card(
-    stored: store.StoredPoll, everyone: list[Answer], t: Translator, zone: tzinfo
-) -> Card:
-    poll = stored.poll
-    counted = tally(poll.candidates, everyone, capacity=poll.capacity)
-    return poll_card(poll_view(poll, counted, t, zone), t)
-
-
-def _personal_card(
-    stored: store.StoredPoll,
-    everyone: list[Answer],
-    person_key: str,
-    t: Translator,
-    zone: tzinfo,
-    *,
-    saved: bool = False,
-) -> Card:
-    poll = stored.poll
-    counted = tally(poll.candidates, everyone, capacity=poll.capacity)
-    own = next((a for a in everyone if a.person_key == person_key), None)
-    view_ = poll_view(poll, counted, t, zone, viewer=own, personal=True, saved=saved)
-    return poll_card(view_, t)
 
 
 def _creation_errors(result: PollDraftErrors, t: Translator, zone: tzinfo) -> Card:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.polls.answers import AnswerInput
@@ -14,14 +14,17 @@ from dialogs.polls.creation import PollDraft
 from dialogs.polls.model import (
     Answer,
     Candidate,
+    CandidateId,
     Choice,
     Poll,
     PollState,
     ResultsVisibility,
     Slot,
 )
-from storage.models import PollAnswerRow, PollCandidateRow, PollRow
+from storage.models import OutboxMessage, PollAnswerRow, PollCandidateRow, PollRow
 from storage.repositories.dialect import insert
+
+_UNFINISHED = (PollState.OPEN.value, PollState.CLOSED.value)
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,79 @@ async def close_poll(session: AsyncSession, poll_id: int, now: datetime) -> bool
         .returning(PollRow.id)
     )
     return closed is not None
+
+
+async def set_deadline(
+    session: AsyncSession, poll_id: int, deadline: datetime | None, now: datetime
+) -> None:
+    """A new deadline (or none). A poll closed by its old deadline opens again."""
+    await session.execute(
+        update(PollRow)
+        .where(PollRow.id == poll_id, PollRow.state.in_(_UNFINISHED))
+        .values(deadline=deadline, state=PollState.OPEN.value, updated_at=now)
+    )
+
+
+async def change_candidates(
+    session: AsyncSession,
+    poll_id: int,
+    *,
+    add: tuple[Slot, ...],
+    remove: tuple[CandidateId, ...],
+    now: datetime,
+) -> None:
+    """Add and remove dates; answers forget the removed dates (their other choices stay)."""
+    session.add_all(
+        PollCandidateRow(poll_id=poll_id, day=slot.date, start_time=slot.start, end_time=slot.end)
+        for slot in add
+    )
+    if remove:
+        await session.execute(
+            delete(PollCandidateRow).where(
+                PollCandidateRow.poll_id == poll_id, PollCandidateRow.id.in_(remove)
+            )
+        )
+        gone = {str(candidate_id) for candidate_id in remove}
+        rows = await session.scalars(
+            select(PollAnswerRow).where(PollAnswerRow.poll_id == poll_id).with_for_update()
+        )
+        for row in rows:
+            if gone & row.choices.keys():
+                row.choices = {k: v for k, v in row.choices.items() if k not in gone}
+    await session.execute(update(PollRow).where(PollRow.id == poll_id).values(updated_at=now))
+    await session.flush()
+
+
+async def finish_poll(
+    session: AsyncSession,
+    poll_id: int,
+    state: PollState,
+    now: datetime,
+    *,
+    decided: CandidateId | None = None,
+) -> bool:
+    """Open or closed → decided or cancelled; False when it already was decided or cancelled
+    (two coordinators pressing at once: only one wins)."""
+    done = await session.scalar(
+        update(PollRow)
+        .where(PollRow.id == poll_id, PollRow.state.in_(_UNFINISHED))
+        .values(state=state.value, decided_candidate_id=decided, updated_at=now)
+        .returning(PollRow.id)
+    )
+    return done is not None
+
+
+async def poll_in_thread(session: AsyncSession, conversation_id: str, thread_id: str) -> int | None:
+    """The poll whose card opened this thread of the channel."""
+    found = await session.scalar(
+        select(PollRow.id)
+        .join(OutboxMessage, OutboxMessage.id == PollRow.post_outbox_id)
+        .where(
+            PollRow.conversation_id == conversation_id,
+            OutboxMessage.sent_activity_id == thread_id,
+        )
+    )
+    return int(found) if found is not None else None
 
 
 def _stored(row: PollRow, candidates: list[PollCandidateRow]) -> StoredPoll:

@@ -102,6 +102,7 @@ def poll_view(
     viewer: Answer | None = None,
     personal: bool = False,
     saved: bool = False,
+    calendar_url: str | None = None,
 ) -> PollView:
     """The shared card's view (personal=False: nobody's answers preselected), or one person's
     (their answers preselected, results shown once they have answered)."""
@@ -147,6 +148,7 @@ def poll_view(
         personal=personal,
         saved=saved,
         comment=viewer.comment if personal and viewer else "",
+        calendar_url=calendar_url,
     )
 
 
@@ -165,8 +167,11 @@ def candidate_options(poll: Poll, t: Translator) -> tuple[CandidateOption, ...]:
     return tuple(CandidateOption(c.id, slot_label(c.slot, t)) for c in ordered)
 
 
-def coordinator_view(poll: Poll, tally: PollTally, t: Translator) -> CoordinatorView:
+def coordinator_view(
+    poll: Poll, tally: PollTally, t: Translator, *, notice: str | None = None
+) -> CoordinatorView:
     return CoordinatorView(
+        notice=notice,
         poll_id=poll.id,
         title=poll.title,
         candidates=candidate_options(poll, t),

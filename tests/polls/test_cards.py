@@ -14,6 +14,7 @@ from cards.polls import (
     FORM_INPUTS,
     VERB_ANSWER,
     VERB_CANCEL_CONFIRM,
+    VERB_COORDINATOR,
     VERB_CREATE,
     VERB_DECIDE,
     VERB_DECIDE_CONFIRM,
@@ -120,7 +121,7 @@ def test_days_offices_are_closed_are_marked_with_the_reason() -> None:
     assert closed == ["11/23(月・祝) 勤労感謝の日", "12/12(土)", "12/29(火) 年末年始"]
 
 
-def test_every_date_has_a_compact_choice_of_the_four_answers_and_one_answer_button() -> None:
+def test_every_date_has_a_compact_choice_of_the_four_answers_and_an_answer_button() -> None:
     card = shared()
     choice_sets = of_type(card, "Input.ChoiceSet")
     # In date order: 11/23, 12/10, 12/12, 12/29.
@@ -139,8 +140,9 @@ def test_every_date_has_a_compact_choice_of_the_four_answers_and_one_answer_butt
     actions = card["actions"]
     assert [(a["type"], a["verb"], a["data"]) for a in actions] == [
         ("Action.Execute", VERB_ANSWER, {"poll_id": 7}),
+        ("Action.Execute", VERB_COORDINATOR, {"poll_id": 7}),  # checked on the server
     ]
-    assert actions[0]["title"] == "回答する"
+    assert [a["title"] for a in actions] == ["回答する", "コーディネーター用"]
 
 
 def test_no_action_anywhere_carries_identity() -> None:
@@ -261,10 +263,18 @@ def test_closed_decided_and_cancelled_polls_take_no_answers() -> None:
             7, "会", CANDIDATES, state=state, decided=1 if state is PollState.DECIDED else None
         )
         card = poll_card(poll_view(poll, results, JA, TOKYO), JA)
-        assert not of_type(card, "Input.ChoiceSet") and "actions" not in card
+        assert not of_type(card, "Input.ChoiceSet")
+        verbs = [a.get("verb") for a in card.get("actions", [])]
+        # A closed poll still needs its coordinators: they decide on a date from the menu.
+        assert verbs == (["poll.coordinator"] if state is PollState.CLOSED else [])
     decided = Poll(7, "会", CANDIDATES, state=PollState.DECIDED, decided=1)
     text = markdown_texts(poll_card(poll_view(decided, results, JA, TOKYO), JA))
     assert "12/10(木) 13:00–17:00 に決定しました。" in text
+    ics = "https://bot.example/events/abc.ics"
+    with_calendar = poll_card(poll_view(decided, results, JA, TOKYO, calendar_url=ics), JA)
+    assert with_calendar["actions"] == [
+        {"type": "Action.OpenUrl", "title": "カレンダーに追加", "url": ics}
+    ]
     cancelled = Poll(7, "会", CANDIDATES, state=PollState.CANCELLED)
     text = markdown_texts(poll_card(poll_view(cancelled, results, JA, TOKYO), JA))
     assert "この日程調整は中止されました。" in text
