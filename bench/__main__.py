@@ -1,4 +1,9 @@
-"""`python -m bench` / `make bench`: run every benchmark module in bench/ (each has `main()`)."""
+"""`python -m bench` / `make bench`: run every benchmark module in bench/ (each has `main()`).
+
+`python -m bench NAME [ARGS...]` runs one of them with its own arguments, e.g.
+`python -m bench poll_burst --backends sqlite`. Modules without `main` (bench/harness.py) are
+helpers, not benchmarks.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,35 @@ import importlib
 import pkgutil
 import sys
 from pathlib import Path
+from types import ModuleType
 
 
-def main() -> int:
+def benchmarks() -> dict[str, ModuleType]:
+    """Every module in bench/ that has a `main(argv)`, by name."""
     folder = Path(__file__).parent
-    names = sorted(
-        module.name
-        for module in pkgutil.iter_modules([str(folder)])
-        if not module.name.startswith("_")
-    )
+    found = {}
+    for info in sorted(pkgutil.iter_modules([str(folder)]), key=lambda info: info.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"bench.{info.name}")
+        if callable(getattr(module, "main", None)):
+            found[info.name] = module
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    known = benchmarks()
+    if args:
+        name, rest = args[0], args[1:]
+        if name not in known:
+            print(f"no benchmark {name!r}; there are: {', '.join(known)}", file=sys.stderr)
+            return 2
+        code: int = known[name].main(rest) or 0
+        return code
     code = 0
-    for name in names:
+    for name, module in known.items():
         print(f"== bench.{name}", flush=True)
-        module = importlib.import_module(f"bench.{name}")
         code = module.main([]) or code
     return code
 

@@ -49,6 +49,13 @@ def click_card_button(card: Locator, title: str) -> None:
     card.get_by_role("button", name=title, exact=True).first.click()
 
 
+def choose_on_card(card: Locator, option: str, *, nth: int = 0) -> None:
+    """Pick `option` in the `nth` drop-down of `card` (a compact Input.ChoiceSet, which the
+    Playground draws as a combobox whose options open in a popup outside the card)."""
+    card.get_by_role("combobox").nth(nth).click()
+    card.page.get_by_role("option", name=option, exact=True).click()
+
+
 def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
@@ -83,6 +90,11 @@ class Conversation:
 
     def latest_bot_card(self) -> Locator:
         return self.bot_messages().filter(has=self.page.locator(CARD)).last.locator(CARD).first
+
+    def first_card(self) -> Locator:
+        """The first card shown here: in a thread the bot started, its root post's card (a
+        root post is not one of `bot_messages`, its avatar sits deeper in the header)."""
+        return self.root.locator(CARD).first
 
     def send(self, text: str, *, mention: bool | None = None) -> None:
         """Type `text` and send it; in a channel the bot is @mentioned first (as Teams needs)."""
@@ -168,6 +180,17 @@ class Channel:
         mine.first.evaluate("(node, mark) => { node.dataset.e2eThread = mark; }", mark)
         thread = self.page.locator(f'[data-e2e-thread="{mark}"]')
         return Conversation(self.page, thread, mention_needed=True, is_new=True)
+
+    def thread_with_card(self, containing: str) -> Conversation:
+        """The newest thread whose bot card shows `containing` (e.g. a post the bot started
+        itself), once it is there."""
+        card = self.page.locator(CARD).filter(has_text=containing)
+        newest = self.threads().filter(has=card).first
+        newest.wait_for(timeout=REPLY_TIMEOUT_MS)
+        mark = uuid.uuid4().hex
+        newest.evaluate("(node, mark) => { node.dataset.e2eThread = mark; }", mark)
+        thread = self.page.locator(f'[data-e2e-thread="{mark}"]')
+        return Conversation(self.page, thread, mention_needed=True)
 
 
 # The first child of a thread is its root post's header, with the author's avatar.
