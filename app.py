@@ -9,6 +9,7 @@ import logging
 import sys
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.adapter import build_adapter
 from bot.calendar_files import add_calendar_routes
@@ -27,6 +28,7 @@ from dialogs.platform.coordinators import Coordinators
 from dialogs.platform.outbox import OutboxWorker
 from dialogs.platform.scheduler import Scheduler
 from dialogs.platform.tasks import TaskRunner
+from dialogs.replies import Message
 from storage.db import Database
 from storage.migrate import migrate
 
@@ -52,7 +54,12 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Applicat
         roster=deliverer,
         coordinators=Coordinators(settings.coordinator_ids, deliverer, clock),
     )
-    outbox = OutboxWorker(database, deliverer, clock)
+
+    async def render(session: AsyncSession, kind: str, subject_id: int) -> Message | None:
+        renderer = router.renderers.get(kind)
+        return await renderer(TaskContext(session, services), subject_id) if renderer else None
+
+    outbox = OutboxWorker(database, deliverer, clock, render=render)
     dispatcher = Dispatcher(database, services, on_committed=outbox.wake)
     tasks = TaskRunner(database, router.tasks, lambda session: TaskContext(session, services))
     scheduler = Scheduler(outbox, tasks)

@@ -7,7 +7,7 @@ knows botbuilder.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -69,7 +69,7 @@ class Dispatcher:
         self._services = services
         self._matcher = CommandMatcher(services.router, services.catalog)
         self._on_committed = on_committed
-        self._seen: dict[tuple[Place, Person, str], datetime] = {}
+        self._seen: dict[Hashable, datetime] = {}
 
     @property
     def matcher(self) -> CommandMatcher:
@@ -160,18 +160,36 @@ class Dispatcher:
 
     async def _remember(self, session: AsyncSession, turn: Turn) -> None:
         """Keeps the conversation reference and the person (name, locale) current. The same
-        facts seen moments ago are not written again: most turns then write one row only."""
+        facts seen moments ago are not written again: a crowd answering in one channel writes
+        the channel once, and each person once."""
         now = self._services.clock.now()
         place = turn.place
-        facts = (place, turn.actor, locale_of(turn.locale))
-        seen_at = self._seen.get(facts)
-        if seen_at is not None and now - seen_at < REMEMBER_FOR:
-            return
+        locale = locale_of(turn.locale)
+        conversation_facts = (
+            "conversation",
+            place.base_conversation_id,
+            place.kind,
+            place.service_url,
+            place.tenant_id,
+            place.team_id,
+            place.team_aad_group_id,
+            place.channel_id,
+        )
+        person_facts = ("person", turn.actor, locale, place.tenant_id, place.service_url)
         if len(self._seen) > 10_000:
             self._seen.clear()
+        if self._fresh(conversation_facts, now):
+            await _store_conversation(session, place, now)
+        if self._fresh(person_facts, now):
+            await _store_person(session, turn.actor, place, locale, now)
+
+    def _fresh(self, facts: Hashable, now: datetime) -> bool:
+        """Whether these facts are new (or were written longer than REMEMBER_FOR ago)."""
+        seen_at = self._seen.get(facts)
+        if seen_at is not None and now - seen_at < REMEMBER_FOR:
+            return False
         self._seen[facts] = now
-        await _store_conversation(session, place, now)
-        await _store_person(session, turn.actor, place, locale_of(turn.locale), now)
+        return True
 
     async def on_installed(self, installation: Installation) -> Reply:
         """Stores the conversation reference and greets once (a redelivery says nothing)."""

@@ -17,13 +17,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from core.i18n import Catalog
-from dialogs.replies import Reply
+from dialogs.replies import Message, Reply
 
 if TYPE_CHECKING:
     from dialogs.context import Context, TaskContext
 
 CommandHandler = Callable[["Context"], Awaitable[Reply]]
 TaskHandler = Callable[["TaskContext", dict[str, Any]], Awaitable[None]]
+# Renders a live card (one the outbox edits in place) in its state at sending time.
+CardRenderer = Callable[["TaskContext", int], Awaitable["Message | None"]]
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 
 _SPACES = re.compile(r"\s+")
@@ -62,6 +64,7 @@ class Router:
     commands: dict[str, Command] = field(default_factory=dict)
     verbs: dict[str, Verb] = field(default_factory=dict)
     tasks: dict[str, TaskHandler] = field(default_factory=dict)
+    renderers: dict[str, CardRenderer] = field(default_factory=dict)
 
     def command(
         self,
@@ -105,6 +108,17 @@ class Router:
 
         return register
 
+    def renderer(self, kind: str) -> Callable[[H], H]:
+        """The live card `kind`: what `Messenger.refresh_card(post, kind, id)` shows."""
+
+        def register(handler: H) -> H:
+            if kind in self.renderers:
+                raise ValueError(f"renderer {kind} registered twice")
+            self.renderers[kind] = handler
+            return handler
+
+        return register
+
     def include(self, *others: Router) -> Router:
         for other in others:
             for command in other.commands.values():
@@ -119,6 +133,10 @@ class Router:
                 if kind in self.tasks:
                     raise ValueError(f"task {kind} registered twice")
                 self.tasks[kind] = handler
+            for kind, renderer in other.renderers.items():
+                if kind in self.renderers:
+                    raise ValueError(f"renderer {kind} registered twice")
+                self.renderers[kind] = renderer
         return self
 
     def help_commands(self) -> list[Command]:

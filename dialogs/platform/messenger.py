@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
@@ -64,6 +64,23 @@ class Messenger:
             dedupe_key=dedupe_key,
         )
 
+    async def reply_to_post(
+        self, post_outbox_id: int, message: Message, *, dedupe_key: str | None = None
+    ) -> int:
+        """Reply in the thread opened by an earlier post of ours (a poll's, an event's). The
+        worker sends it once that post is delivered, so the reply never lands outside its
+        thread because the thread's id was not known yet."""
+        target = await self._session.get(OutboxMessage, post_outbox_id)
+        if target is None or target.kind == "update":
+            raise ValueError(f"outbox {post_outbox_id} is not a post that can be replied to")
+        return await self._enqueue(
+            kind="reply",
+            conversation_id=target.conversation_id,
+            target_outbox_id=post_outbox_id,
+            message=message,
+            dedupe_key=dedupe_key,
+        )
+
     async def send_to_person(
         self,
         person_key: str,
@@ -83,23 +100,23 @@ class Messenger:
             fallback_thread_id=fallback[1] if fallback else None,
         )
 
+    async def refresh_card(self, post_outbox_id: int, kind: str, subject_id: int) -> int:
+        """Edit a live card (a poll's, an event's) to its state when the edit is sent: the
+        outbox renders it then with the `kind` renderer, so a busy card is built once per edit
+        instead of once per change."""
+        return await self._update(post_outbox_id, {RENDER_KEY: {"kind": kind, "id": subject_id}})
+
     async def update_card(self, post_outbox_id: int, message: Message) -> int:
-        mark_enqueued(self._session)
-        """Replace what an earlier post shows. Updates not yet sent are merged: the latest
-        state wins, and a card is edited at most once every UPDATE_SPACING."""
+        """Replace what an earlier post shows. Of the edits not yet sent only the latest is
+        sent, and a card is edited at most once every UPDATE_SPACING (an edit due later wakes
+        nobody: the worker's regular round finds it)."""
+        return await self._update(post_outbox_id, message.to_payload())
+
+    async def _update(self, post_outbox_id: int, payload: dict[str, Any]) -> int:
+        # Always a new row, never an edit of a pending one: a crowd changing one card at once
+        # would otherwise queue on that row's lock. The worker sends only the newest pending
+        # edit of a card and marks the older ones superseded.
         now = self._clock.now()
-        merged = await self._session.scalar(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.kind == "update",
-                OutboxMessage.target_outbox_id == post_outbox_id,
-                OutboxMessage.status == "pending",
-            )
-            .values(payload=message.to_payload(), updated_at=now)
-            .returning(OutboxMessage.id)
-        )
-        if merged is not None:
-            return int(merged)
         target = await self._session.get(OutboxMessage, post_outbox_id)
         if target is None or target.kind == "update":
             raise ValueError(f"outbox {post_outbox_id} is not a message that can be updated")
@@ -120,7 +137,7 @@ class Messenger:
             thread_id=target.thread_id,
             person_key=target.person_key,
             target_outbox_id=post_outbox_id,
-            message=message,
+            payload=payload,
             due=due,
         )
 
@@ -134,7 +151,8 @@ class Messenger:
         self,
         *,
         kind: str,
-        message: Message,
+        message: Message | None = None,
+        payload: dict[str, Any] | None = None,
         conversation_id: str | None = None,
         thread_id: str | None = None,
         person_key: str | None = None,
@@ -144,15 +162,16 @@ class Messenger:
         fallback_thread_id: str | None = None,
         due: datetime | None = None,
     ) -> int:
-        mark_enqueued(self._session)
         now = self._clock.now()
+        if due is None or due <= now:
+            mark_enqueued(self._session)  # later rows are found by the worker's regular round
         values: dict[str, Any] = {
             "kind": kind,
             "conversation_id": conversation_id,
             "thread_id": thread_id,
             "person_key": person_key,
             "target_outbox_id": target_outbox_id,
-            "payload": message.to_payload(),
+            "payload": payload if payload is not None else _payload(message),
             "dedupe_key": dedupe_key,
             "fallback_conversation_id": fallback_conversation_id,
             "fallback_thread_id": fallback_thread_id,
@@ -177,7 +196,15 @@ class Messenger:
         return int(existing)
 
 
+# An update's payload that names a live card to render when sending, instead of the card.
+RENDER_KEY = "render"
 _ENQUEUED = "iyowork.outbox_enqueued"
+
+
+def _payload(message: Message | None) -> dict[str, Any]:
+    if message is None:
+        raise ValueError("an outbox row needs a message or a payload")
+    return message.to_payload()
 
 
 def mark_enqueued(session: AsyncSession) -> None:

@@ -16,12 +16,12 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import case, exists, or_, select, update
+from sqlalchemy import case, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.clock import Clock
-from dialogs.platform.messenger import UPDATE_SPACING
+from dialogs.platform.messenger import RENDER_KEY, UPDATE_SPACING
 from dialogs.platform.ports import (
     Address,
     Ambiguous,
@@ -43,6 +43,9 @@ log = logging.getLogger(__name__)
 # Who the bot shares a conversation with, to open a 1:1 chat from: (session, person, hint) where
 # the hint is the conversation the feature named as fallback.
 PersonalRoute = Callable[[AsyncSession, Person, str | None], Awaitable[Address | None]]
+# Builds a live card's current state when its edit is sent: (session, kind, subject id); None
+# when there is nothing to show any more.
+CardRenderer = Callable[[AsyncSession, str, int], Awaitable[Message | None]]
 
 GONE = (403, 404)
 # A row left "sending" this long belonged to an instance that died mid-send.
@@ -115,6 +118,7 @@ class OutboxWorker:
         clock: Clock,
         *,
         resolve_personal: PersonalRoute = shared_conversation,
+        render: CardRenderer | None = None,
         max_attempts: int = 8,
         batch_size: int = 20,
         backoff_base: timedelta = timedelta(seconds=2),
@@ -126,6 +130,7 @@ class OutboxWorker:
         self._deliverer = deliverer
         self._clock = clock
         self._resolve_personal = resolve_personal
+        self._render = render
         self._max_attempts = max_attempts
         self._batch_size = batch_size
         self._backoff_base = backoff_base
@@ -178,7 +183,8 @@ class OutboxWorker:
         later by the rate limit)."""
         now = self._clock.now()
         target = aliased(OutboxMessage)
-        # An update can go once its post is settled (usually sent, with an activity id).
+        # An update, or a reply in a post's thread, can go once that post is settled (usually
+        # sent, with an activity id).
         target_settled = exists().where(
             target.id == OutboxMessage.target_outbox_id,
             target.status.in_(("sent", "ambiguous", "failed")),
@@ -188,7 +194,7 @@ class OutboxWorker:
             .where(
                 OutboxMessage.status == "pending",
                 OutboxMessage.next_attempt_at <= now,
-                or_(OutboxMessage.kind != "update", target_settled),
+                or_(OutboxMessage.target_outbox_id.is_(None), target_settled),
             )
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
             .limit(self._batch_size)
@@ -198,12 +204,20 @@ class OutboxWorker:
         jobs: list[_Job] = []
         async with self._db.transaction() as session:
             rows = (await session.scalars(query)).all()
+            superseded: set[int] = set()
             for row in rows:
+                if row.id in superseded:
+                    continue
                 row.updated_at = now
+                if row.kind == "update":
+                    older = await self._supersede_older_edits(session, row)
+                    superseded |= older
+                    if row.id in older:
+                        continue
                 job = await self._job_of(session, row)
                 if job is None:
                     row.status = "failed"
-                    row.last_error = "the message to update was never delivered"
+                    row.last_error = "the post to update or reply to was never delivered"
                     continue
                 wait = self._limiter.delay(job.rate_key, now)
                 if wait > timedelta(0):
@@ -213,6 +227,26 @@ class OutboxWorker:
                 row.status = "sending"
                 jobs.append(job)
         return jobs, len(rows)
+
+    async def _supersede_older_edits(self, session: AsyncSession, row: OutboxMessage) -> set[int]:
+        """Only the newest pending edit of a card is worth sending: the older ones become
+        "superseded". Returns their ids (the row itself among them when it is not the newest)."""
+        same_card = (
+            OutboxMessage.kind == "update",
+            OutboxMessage.target_outbox_id == row.target_outbox_id,
+            OutboxMessage.status == "pending",
+        )
+        newest = await session.scalar(select(func.max(OutboxMessage.id)).where(*same_card))
+        if newest is None or newest == row.id:
+            return set()
+        older = await session.scalars(
+            update(OutboxMessage)
+            .where(*same_card, OutboxMessage.id < newest)
+            .values(status="superseded", updated_at=self._clock.now())
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        return set(older)
 
     async def _job_of(self, session: AsyncSession, row: OutboxMessage) -> _Job | None:
         job = _Job(
@@ -226,18 +260,33 @@ class OutboxWorker:
             fallback_thread_id=row.fallback_thread_id,
             attempts=row.attempts,
         )
-        if row.kind != "update":
+        if row.target_outbox_id is None:
             return job
         post = await session.get(OutboxMessage, row.target_outbox_id)
         if post is None or post.status != "sent" or post.sent_activity_id is None:
             return None
+        if row.kind == "reply":  # in the thread that post opened, now that its id is known
+            return replace(job, thread_id=post.sent_activity_id)
+        payload = job.payload
+        if RENDER_KEY in payload:
+            rendered = await self._live_card(session, payload[RENDER_KEY])
+            if rendered is None:
+                return None
+            payload = rendered.to_payload()
         where = post.sent_conversation_id or post.conversation_id
         return replace(
             job,
+            payload=payload,
             conversation_id=where and base_conversation_id(where),
             target_activity_id=post.sent_activity_id,
             target_conversation_id=where,
         )
+
+    async def _live_card(self, session: AsyncSession, reference: dict[str, Any]) -> Message | None:
+        if self._render is None:
+            log.error("outbox: no renderer for live card %s", reference)
+            return None
+        return await self._render(session, str(reference["kind"]), int(reference["id"]))
 
     async def _deliver(self, job: _Job) -> None:
         try:

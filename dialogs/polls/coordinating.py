@@ -291,9 +291,9 @@ async def decide(ctx: Context) -> Reply:
     )
     t = ctx.services.catalog.translator(locale_of(stored.locale))
     view = event_view(event, t, zone, settings.public_base_url, headline=t("polls.flow.decided"))
-    await _say_in_thread(ctx, stored, Message(card=event_card(view, t)))
-    calendar = view.calendar_url
-    await _refresh(ctx, stored, calendar_url=calendar)
+    card_post = await _say_in_thread(ctx, stored, Message(card=event_card(view, t)))
+    await events.set_card_post(ctx.session, event.id, card_post)
+    await _refresh(ctx, stored)
     notice = ctx.t("polls.coordinator.decided_notice", date=slot_label(candidate.slot, ctx.t))
     return Reply.show(await _menu(ctx, stored, notice))
 
@@ -359,22 +359,15 @@ def _confirm_decision(ctx: Context, stored: store.StoredPoll, candidate: Candida
     return confirm_card("decide", stored.poll.id, stored.poll.title, ctx.t, candidate=option)
 
 
-async def _refresh(
-    ctx: Context, stored: store.StoredPoll, *, calendar_url: str | None = None
-) -> None:
-    everyone = await store.answers(ctx.session, stored.poll.id)
-    zone = ctx.services.settings.zone
-    await refresh_shared_card(
-        ctx.messenger, ctx.services.catalog, zone, stored, everyone, calendar_url=calendar_url
-    )
+async def _refresh(ctx: Context, stored: store.StoredPoll) -> None:
+    await refresh_shared_card(ctx.messenger, stored)
 
 
-async def _say_in_thread(ctx: Context, stored: store.StoredPoll, message: Message) -> None:
-    """A reply in the poll's thread (the outbox waits for the thread's first post)."""
-    thread = None
+async def _say_in_thread(ctx: Context, stored: store.StoredPoll, message: Message) -> int:
+    """A reply in the poll's thread (sent once the poll's own post is); its outbox id."""
     if stored.post_outbox_id is not None:
-        thread = (await ctx.messenger.delivery(stored.post_outbox_id)).activity_id
-    await ctx.messenger.reply_in_thread(stored.conversation_id, thread, message)
+        return await ctx.messenger.reply_to_post(stored.post_outbox_id, message)
+    return await ctx.messenger.reply_in_thread(stored.conversation_id, None, message)
 
 
 async def _tell_removed(

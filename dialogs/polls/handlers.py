@@ -9,7 +9,7 @@ the outbox (coalesced); what is personal goes back in the invoke response.
 from __future__ import annotations
 
 import logging
-from datetime import timedelta, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from pydantic import BaseModel
@@ -25,7 +25,6 @@ from cards.polls import (
 )
 from core.i18n import Translator
 from dialogs.context import Context, TaskContext
-from dialogs.platform.tasks import schedule
 from dialogs.polls import deadlines, store
 from dialogs.polls.answers import AnswerError, read_answer
 from dialogs.polls.creation import (
@@ -37,6 +36,7 @@ from dialogs.polls.creation import (
 from dialogs.polls.deadlines import CLOSE_TASK, REMIND_TASK
 from dialogs.polls.model import PollState
 from dialogs.polls.publishing import (
+    LIVE_CARD,
     decided_calendar_url,
     personal_card,
     public_card,
@@ -50,8 +50,6 @@ from dialogs.router import Router
 log = logging.getLogger(__name__)
 
 router = Router()
-
-REMIND_RETRY = timedelta(minutes=1)
 
 
 class PollRef(BaseModel):
@@ -112,7 +110,7 @@ async def answer(ctx: Context) -> Reply:
         ctx.session, poll.id, person_key=actor.key, name=actor.name, answer=parsed, now=now
     )
     everyone = await store.answers(ctx.session, poll.id)
-    await refresh_shared_card(ctx.messenger, ctx.services.catalog, zone, stored, everyone)
+    await refresh_shared_card(ctx.messenger, stored)
     return Reply.show(personal_card(stored, everyone, actor.key, ctx.t, zone, saved=True))
 
 
@@ -130,6 +128,19 @@ async def view(ctx: Context) -> Reply:
     return Reply.show(card_)
 
 
+@router.renderer(LIVE_CARD)
+async def render_shared_card(ctx: TaskContext, poll_id: int) -> Message | None:
+    """The channel's card as it is now, in the poll's language (when an edit is sent)."""
+    stored = await store.load_poll(ctx.session, poll_id)
+    if stored is None:
+        return None
+    everyone = await store.answers(ctx.session, poll_id)
+    settings = ctx.services.settings
+    calendar = await decided_calendar_url(ctx.session, stored, settings)
+    t = ctx.translator(stored.locale)
+    return Message(card=public_card(stored, everyone, t, settings.zone, calendar_url=calendar))
+
+
 @router.task(CLOSE_TASK)
 async def close_at_deadline(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """The deadline has come: the poll closes and the shared card says so."""
@@ -137,11 +148,8 @@ async def close_at_deadline(ctx: TaskContext, payload: dict[str, Any]) -> None:
     if not await store.close_poll(ctx.session, poll_id, ctx.clock.now()):
         return
     stored = await store.load_poll(ctx.session, poll_id)
-    if stored is None or stored.post_outbox_id is None:
-        return
-    everyone = await store.answers(ctx.session, poll_id)
-    zone = ctx.services.settings.zone
-    await refresh_shared_card(ctx.messenger, ctx.services.catalog, zone, stored, everyone)
+    if stored is not None:
+        await refresh_shared_card(ctx.messenger, stored)
 
 
 @router.task(REMIND_TASK)
@@ -153,13 +161,9 @@ async def remind_before_deadline(ctx: TaskContext, payload: dict[str, Any]) -> N
     stored = await store.load_poll(ctx.session, poll_id)
     if stored is None or stored.poll.state is not PollState.OPEN or not stored.poll.deadline:
         return
-    outcome, _ = await remind_nonrespondents(
+    await remind_nonrespondents(
         ctx.session, ctx.services, stored, dedupe_key=f"poll:{poll_id}:auto-reminder"
     )
-    if outcome == "thread_pending":
-        # The poll's own thread does not exist yet: remind a little later, in it.
-        later = ctx.clock.now() + REMIND_RETRY
-        await schedule(ctx.session, REMIND_TASK, deadlines.task_key(poll_id), later, payload)
 
 
 async def _publish(ctx: Context, draft: PollDraft) -> store.StoredPoll:

@@ -8,7 +8,7 @@ from datetime import tzinfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.polls import poll_card
-from core.i18n import Catalog, Translator, locale_of
+from core.i18n import Translator
 from core.settings import Settings
 from dialogs.events.calendar import calendar_url
 from dialogs.events.store import event_for_poll
@@ -17,7 +17,9 @@ from dialogs.polls.model import Answer, PollState
 from dialogs.polls.store import StoredPoll
 from dialogs.polls.tally import tally
 from dialogs.polls.views import poll_view
-from dialogs.replies import Card, Message
+from dialogs.replies import Card
+
+LIVE_CARD = "poll"
 
 
 def public_card(
@@ -54,21 +56,11 @@ def personal_card(
     return poll_card(view, t)
 
 
-async def refresh_shared_card(
-    messenger: Messenger,
-    catalog: Catalog,
-    zone: tzinfo,
-    stored: StoredPoll,
-    everyone: list[Answer],
-    *,
-    calendar_url: str | None = None,
-) -> None:
-    """Queue an edit of the channel's card (coalesced by the outbox), in the poll's language."""
-    if stored.post_outbox_id is None:
-        return
-    t = catalog.translator(locale_of(stored.locale))
-    card = public_card(stored, everyone, t, zone, calendar_url=calendar_url)
-    await messenger.update_card(stored.post_outbox_id, Message(card=card))
+async def refresh_shared_card(messenger: Messenger, stored: StoredPoll) -> None:
+    """Queue an edit of the channel's card; the outbox renders it (`render_poll`) when the
+    edit is sent, so many answers in a row cost one build of the card."""
+    if stored.post_outbox_id is not None:
+        await messenger.refresh_card(stored.post_outbox_id, LIVE_CARD, stored.poll.id)
 
 
 async def decided_calendar_url(

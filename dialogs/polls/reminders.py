@@ -20,7 +20,7 @@ from storage.repositories.conversations import get_conversation
 
 log = logging.getLogger(__name__)
 
-ReminderOutcome = Literal["sent", "everyone_answered", "no_roster", "thread_pending"]
+ReminderOutcome = Literal["sent", "everyone_answered", "no_roster"]
 
 
 async def nonrespondents(
@@ -54,12 +54,6 @@ async def remind_nonrespondents(
     if not missing:
         return "everyone_answered", 0
     messenger = Messenger(session, services.clock)
-    thread = None
-    if stored.post_outbox_id is not None:
-        post = await messenger.delivery(stored.post_outbox_id)
-        if post.status in ("pending", "sending"):
-            return "thread_pending", 0
-        thread = post.activity_id
     t = services.catalog.translator(locale_of(stored.locale))
     mentions = tuple(Mention(m.teams_id, m.name) for m in missing)
     poll = stored.poll
@@ -70,7 +64,11 @@ async def remind_nonrespondents(
         title=poll.title,
         deadline=moment_label(poll.deadline, services.settings.zone, t) if poll.deadline else "",
     )
-    await messenger.reply_in_thread(
-        stored.conversation_id, thread, Message(text=text, mentions=mentions), dedupe_key=dedupe_key
-    )
+    message = Message(text=text, mentions=mentions)
+    if stored.post_outbox_id is not None:
+        await messenger.reply_to_post(stored.post_outbox_id, message, dedupe_key=dedupe_key)
+    else:
+        await messenger.reply_in_thread(
+            stored.conversation_id, None, message, dedupe_key=dedupe_key
+        )
     return "sent", len(missing)

@@ -24,6 +24,7 @@ from dialogs.polls.model import (
 from storage.models import OutboxMessage, PollAnswerRow, PollCandidateRow, PollRow
 from storage.repositories.dialect import insert
 
+_CHOICES = {choice.value: choice for choice in Choice}  # Choice(value) is slow on a hot path
 _UNFINISHED = (PollState.OPEN.value, PollState.CLOSED.value)
 
 
@@ -124,21 +125,26 @@ async def save_answer(
 
 
 async def answers(session: AsyncSession, poll_id: int) -> list[Answer]:
-    """Everyone's answers, in the order people first answered."""
-    rows = await session.scalars(
-        select(PollAnswerRow)
+    """Everyone's answers, in the order people first answered. Plain rows, not ORM objects:
+    every answer re-reads the whole poll, so this is the hot path of a busy poll."""
+    rows = await session.execute(
+        select(
+            PollAnswerRow.person_key,
+            PollAnswerRow.name,
+            PollAnswerRow.choices,
+            PollAnswerRow.comment,
+        )
         .where(PollAnswerRow.poll_id == poll_id)
         .order_by(PollAnswerRow.created_at, PollAnswerRow.id)
-        .execution_options(populate_existing=True)
     )
     return [
         Answer(
-            person_key=row.person_key,
-            name=row.name,
-            choices={int(key): Choice(value) for key, value in row.choices.items()},
-            comment=row.comment,
+            person_key=person_key,
+            name=name,
+            choices={int(key): _CHOICES[value] for key, value in choices.items()},
+            comment=comment,
         )
-        for row in rows
+        for person_key, name, choices, comment in rows.tuples()
     ]
 
 
