@@ -1,14 +1,35 @@
-"""Cards of an IYO WORK day (event): the announcement in its thread. Registration (参加登録)
-adds its buttons here later."""
+"""Cards of an IYO WORK day (event): the announcement in its thread, kept current with who
+is coming (現地 n/定員, オンライン n, キャンセル待ち n, names by municipality) and the 参加登録
+button, which answers the presser with their own registration card."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cards.common import Card, Element, card, heading, open_url, paragraph, plain
+from cards.attendance import VERB_VIEW as VERB_REGISTER_OPEN
+from cards.common import Card, Element, card, execute, heading, open_url, paragraph, plain
 from core.i18n import Translator
 
 _LABEL = {"isSubtle": True, "size": "Small"}
+
+
+@dataclass(frozen=True)
+class MunicipalityGroup:
+    """Who is coming from one municipality: the first few names (already shortened, online
+    ones marked) and how many more."""
+
+    name: str  # the municipality, from the catalog
+    count: int
+    names: tuple[str, ...]
+    more: int = 0
+
+
+@dataclass(frozen=True)
+class AttendanceView:
+    seated: int = 0
+    online: int = 0
+    waitlisted: int = 0
+    groups: tuple[MunicipalityGroup, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -22,6 +43,8 @@ class EventView:
     meeting_url: str | None = None
     headline: str | None = None  # catalog text above the title, e.g. "日程が決まりました"
     cancelled: bool = False
+    event_id: int | None = None  # set: the card has the 参加登録 button
+    attendance: AttendanceView | None = None  # set: the counts and names are shown
 
 
 def event_card(view: EventView, t: Translator) -> Card:
@@ -40,7 +63,15 @@ def event_card(view: EventView, t: Translator) -> Card:
     if view.meeting_url:
         body.append(_fact(t("events.card.online"), t("events.card.online_available")))
     body.append(_fact(t("events.card.registration_deadline"), view.registration_deadline))
-    actions = [open_url(t("events.card.calendar"), view.calendar_url)]
+    if view.attendance is not None:
+        body.extend(_attendance(view.attendance, view.capacity, t))
+    actions: list[Element] = []
+    if view.event_id is not None:
+        register = {"event_id": view.event_id}
+        actions.append(
+            execute(t("attendance.event.register"), VERB_REGISTER_OPEN, register, style="positive")
+        )
+    actions.append(open_url(t("events.card.calendar"), view.calendar_url))
     if view.meeting_url:
         actions.append(open_url(t("events.card.join_online"), view.meeting_url))
     return card(body, actions)
@@ -48,3 +79,31 @@ def event_card(view: EventView, t: Translator) -> Card:
 
 def _fact(label: str, value: str) -> Element:
     return plain((f"{label}: ", _LABEL), (value, {"size": "Small"}))
+
+
+def _attendance(view: AttendanceView, capacity: int | None, t: Translator) -> list[Element]:
+    if capacity is None:
+        onsite = t("attendance.event.onsite", count=view.seated)
+    else:
+        onsite = t("attendance.event.onsite_of", count=view.seated, capacity=capacity)
+    parts = [onsite, t("attendance.event.online", count=view.online)]
+    if view.waitlisted or capacity is not None:
+        parts.append(t("attendance.event.waitlisted", count=view.waitlisted))
+    counts: Element = {
+        "type": "TextBlock",
+        "text": t("attendance.event.count_separator").join(parts),
+        "weight": "Bolder",
+        "wrap": True,
+        "separator": True,
+    }
+    elements: list[Element] = [counts]
+    separator = t("attendance.event.name_separator")
+    for group in view.groups:
+        more = t("attendance.event.more", count=group.more) if group.more else ""
+        elements.append(
+            plain(
+                (t("attendance.event.group", name=group.name, count=group.count), _LABEL),
+                (separator.join(group.names) + more, {"size": "Small"}),
+            )
+        )
+    return elements

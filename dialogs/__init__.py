@@ -14,6 +14,8 @@ def build_router() -> Router:
     """Every feature's router in one, in help order."""
     from dialogs import help as help_feature
     from dialogs import maintenance
+    from dialogs.attendance import handlers as attendance
+    from dialogs.events import handlers as event_creation
     from dialogs.polls import coordinating as poll_coordination
     from dialogs.polls import export as poll_export
     from dialogs.polls import handlers as polls
@@ -23,6 +25,8 @@ def build_router() -> Router:
         polls.router,
         poll_coordination.router,
         poll_export.router,
+        event_creation.router,
+        attendance.router,
         maintenance.router,
     )
 

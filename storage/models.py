@@ -240,3 +240,33 @@ class EventRow(Base):
     state: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The outbox row of the post showing the event card (updated in place with the counts).
+    card_outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL")
+    )
+
+
+class RegistrationRow(Base):
+    """One person's registration (参加登録) for an event: one row per person and event, so
+    registering again changes it. `queue_no` orders the waitlist: it is taken (the event's
+    highest + 1, under the event's row lock) whenever someone asks for an on-site seat."""
+
+    __tablename__ = "registration"
+    __table_args__ = (
+        UniqueConstraint("event_id", "person_key"),
+        Index("ix_registration_event_status", "event_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    person_key: Mapped[str] = mapped_column(String(512))
+    name: Mapped[str] = mapped_column(String(512))
+    mode: Mapped[str] = mapped_column(String(16))  # onsite | online | absent
+    slot: Mapped[str] = mapped_column(String(16))  # allday | am | pm
+    municipality: Mapped[str | None] = mapped_column(String(32))
+    department: Mapped[str] = mapped_column(String(256), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))  # seated | waitlisted | online | absent
+    queue_no: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

@@ -74,6 +74,9 @@ class Event:
     locale: Locale
     created_at: dt.datetime
     updated_at: dt.datetime
+    # The outbox row of the post showing the event card (for a poll's event: the decision's
+    # reply in the poll's thread); None when it is the thread's own post or not posted yet.
+    card_outbox_id: int | None = None
 
     def starts_at(self, zone: dt.tzinfo) -> dt.datetime:
         return at(self.day, self.start, zone)

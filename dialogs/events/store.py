@@ -74,6 +74,13 @@ async def set_thread(session: AsyncSession, event_id: int, outbox_id: int) -> No
     )
 
 
+async def set_card_post(session: AsyncSession, event_id: int, outbox_id: int) -> None:
+    """Remember the outbox row of the post showing the event card, to update it in place."""
+    await session.execute(
+        update(EventRow).where(EventRow.id == event_id).values(card_outbox_id=outbox_id)
+    )
+
+
 async def cancel_event(session: AsyncSession, event_id: int, now: datetime) -> bool:
     """Open → cancelled; False when it was not open (already cancelled, or no such event)."""
     cancelled = await session.scalar(
@@ -123,4 +130,5 @@ def _event(row: EventRow) -> Event:
         locale=locale_of(row.locale),
         created_at=row.created_at,
         updated_at=row.updated_at,
+        card_outbox_id=row.card_outbox_id,
     )

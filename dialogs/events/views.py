@@ -1,15 +1,33 @@
-"""From events to the view-models of cards.events, in one reader's language."""
+"""From events to the view-models of cards.events, in one reader's language, and keeping the
+event's card in its thread current (through the outbox)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 
-from cards.events import EventView
-from core.i18n import Translator
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from cards.events import AttendanceView, EventView, MunicipalityGroup, event_card
+from core.i18n import Catalog, Translator
 from core.jpcalendar import format_date_marked, format_time_range
+from core.settings import Settings
+from dialogs.attendance.model import MUNICIPALITIES, OTHER, Registration, Status, counts
+from dialogs.attendance.store import registrations
 from dialogs.events.calendar import calendar_url
 from dialogs.events.model import Event, EventState
+from dialogs.events.store import load_event
+from dialogs.platform.messenger import Messenger
 from dialogs.polls.views import moment_label
+from dialogs.replies import Message
+
+# Names on the event card, shared among the municipalities (like the poll card's budget):
+# with all 22 groups present each still shows 3, and a card of 200 people stays small.
+NAMES_BUDGET = 80
+MAX_NAMES_PER_GROUP = 10
+NAME_MAX_LENGTH = 20
+# The event card as a live card of the outbox (Messenger.refresh_card).
+LIVE_CARD = "event"
 
 
 def when_label(event: Event, t: Translator) -> str:
@@ -19,8 +37,16 @@ def when_label(event: Event, t: Translator) -> str:
 
 
 def event_view(
-    event: Event, t: Translator, zone: tzinfo, base_url: str, *, headline: str | None = None
+    event: Event,
+    t: Translator,
+    zone: tzinfo,
+    base_url: str,
+    *,
+    headline: str | None = None,
+    registered: Sequence[Registration] = (),
 ) -> EventView:
+    """The event card's view: facts, the counts and names of those `registered` (nobody yet
+    for a new event), and the 参加登録 button."""
     return EventView(
         title=event.title,
         when=when_label(event, t),
@@ -31,4 +57,78 @@ def event_view(
         meeting_url=event.meeting_url,
         headline=headline,
         cancelled=event.state is EventState.CANCELLED,
+        event_id=event.id,
+        attendance=attendance_view(registered, t),
     )
+
+
+def attendance_view(registered: Sequence[Registration], t: Translator) -> AttendanceView:
+    """Counts, and who is coming (seated or online) grouped by municipality in the
+    prefecture's order, names capped so that many groups still fit."""
+    counted = counts(list(registered))
+    coming: dict[str, list[str]] = {}
+    for registration in registered:
+        if not registration.attending:
+            continue
+        code = registration.municipality or OTHER
+        name = short_name(registration.name)
+        if registration.status is Status.ONLINE:
+            name += t("attendance.event.online_mark")
+        coming.setdefault(code if code in MUNICIPALITIES else OTHER, []).append(name)
+    cap = names_per_group(len(coming))
+    groups = tuple(
+        MunicipalityGroup(
+            name=t(f"attendance.municipalities.{code}"),
+            count=len(coming[code]),
+            names=tuple(coming[code][:cap]),
+            more=max(0, len(coming[code]) - cap),
+        )
+        for code in MUNICIPALITIES
+        if code in coming
+    )
+    return AttendanceView(counted.seated, counted.online, counted.waitlisted, groups)
+
+
+def names_per_group(groups: int) -> int:
+    return max(1, min(MAX_NAMES_PER_GROUP, NAMES_BUDGET // max(1, groups)))
+
+
+def short_name(name: str) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= NAME_MAX_LENGTH else name[: NAME_MAX_LENGTH - 1] + "…"
+
+
+def card_post(event: Event) -> int | None:
+    """The outbox row of the post showing the event card: the decision's reply for a poll's
+    event; for an event created directly, its own post (the root of its thread)."""
+    if event.card_outbox_id is not None:
+        return event.card_outbox_id
+    return event.thread_outbox_id if event.poll_id is None else None
+
+
+async def refresh_event_card(messenger: Messenger, event: Event) -> None:
+    """Queue an edit of the event's card; the outbox renders it (`render_event_card`, live card
+    LIVE_CARD) when the edit is sent, so a burst of registrations costs one build."""
+    post = card_post(event)
+    if post is not None:
+        await messenger.refresh_card(post, LIVE_CARD, event.id)
+
+
+async def render_event_card(
+    session: AsyncSession, catalog: Catalog, settings: Settings, event_id: int
+) -> Message | None:
+    """The event card as it is now, in the event's language, with who is registered."""
+    event = await load_event(session, event_id)
+    if event is None:
+        return None
+    t = catalog.translator(event.locale)
+    headline = t("polls.flow.decided") if event.poll_id is not None else None
+    view = event_view(
+        event,
+        t,
+        settings.zone,
+        settings.public_base_url,
+        headline=headline,
+        registered=await registrations(session, event.id),
+    )
+    return Message(card=event_card(view, t))

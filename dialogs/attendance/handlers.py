@@ -1,0 +1,220 @@
+"""参加登録: registering for an IYO WORK day, changing it or cancelling it (欠席), on one card.
+
+Who registers is always the activity's sender (`ctx.turn.actor.key`); card data only says
+which event and what was chosen. What is personal (the person's registration, their
+remembered 所属/部署) goes back in the invoke response or into their personal chat, never onto
+a card the channel sees. The event's card in its thread is updated through the outbox.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from cards.attendance import (
+    VERB_ONLINE,
+    VERB_REGISTER,
+    VERB_VIEW,
+    FormValues,
+    Notice,
+    event_choice_card,
+    refusal_card,
+    registration_card,
+)
+from dialogs.attendance import store
+from dialogs.attendance.inputs import ErrorCode, Form, FormErrors, read_choice
+from dialogs.attendance.model import Choice, Mode, Registration
+from dialogs.attendance.notices import tell_seated
+from dialogs.attendance.profile import load_profile, remember_profile
+from dialogs.attendance.views import event_options, form_values, registration_view, status_notice
+from dialogs.context import Context, TaskContext
+from dialogs.events.model import Event, EventState
+from dialogs.events.store import load_event, open_events
+from dialogs.events.views import LIVE_CARD, refresh_event_card, render_event_card
+from dialogs.replies import Card, Message, Reply
+from dialogs.router import Router
+
+router = Router()
+
+
+class EventRef(BaseModel):
+    """What the registration buttons carry: which event. Inputs ride along and are read
+    separately; any identity in the data is ignored."""
+
+    event_id: int
+
+
+@router.command("register", order=20)
+async def register_command(ctx: Context) -> Reply:
+    """`参加登録`: the next open day's registration card, or the choice when several are open.
+    In a channel the card is posted for everyone to use, so it carries nobody's data."""
+    zone = ctx.services.settings.zone
+    events = await open_events(ctx.session, ctx.clock.now().astimezone(zone).date())
+    if not events:
+        return Reply.say(ctx.t("attendance.flow.no_events"))
+    if len(events) > 1:
+        return Reply.show(event_choice_card(event_options(events, ctx.t), ctx.t))
+    event = events[0]
+    if ctx.turn.place.kind != "personal":
+        return Reply.show(_card(ctx, event))
+    if (refusal := await _closed(ctx, event)) is not None:
+        return refusal
+    return Reply.show(await _own_card(ctx, event))
+
+
+@router.verb(VERB_VIEW, data=EventRef)
+async def view(ctx: Context) -> Reply:
+    """The presser's own registration card for the event (the 参加登録 button)."""
+    event = await _event(ctx)
+    if isinstance(event, Reply):
+        return event
+    if (refusal := await _closed(ctx, event)) is not None:
+        return refusal
+    return Reply.show(await _own_card(ctx, event))
+
+
+@router.verb(VERB_REGISTER, data=EventRef)
+async def save(ctx: Context) -> Reply:
+    """登録する: store the sender's choice, decide their seat, tell whoever got a seat because
+    of it, refresh the event card, and show the sender where they stand."""
+    event = await _event(ctx)
+    if isinstance(event, Reply):
+        return event
+    if (refusal := await _closed(ctx, event)) is not None:
+        return refusal
+    choice = read_choice(ctx.turn.data)
+    if isinstance(choice, FormErrors):
+        return Reply.show(await _own_card(ctx, event, typed=choice.form, errors=choice.errors))
+    return await _register(ctx, event, choice)
+
+
+@router.verb(VERB_ONLINE, data=EventRef)
+async def take_online(ctx: Context) -> Reply:
+    """A waitlisted person takes オンライン instead: they leave the waitlist, the rest of
+    their registration stays."""
+    event = await _event(ctx)
+    if isinstance(event, Reply):
+        return event
+    if (refusal := await _closed(ctx, event)) is not None:
+        return refusal
+    own = await store.registration_of(ctx.session, event.id, ctx.turn.actor.key)
+    if own is None:
+        return Reply.show(await _own_card(ctx, event))
+    online = Choice(Mode.ONLINE, own.slot, own.municipality, own.department, own.note)
+    return await _register(ctx, event, online)
+
+
+@router.renderer(LIVE_CARD)
+async def render_live_event_card(ctx: TaskContext, event_id: int) -> Message | None:
+    """The event card in its thread as it is when the outbox sends the edit."""
+    services = ctx.services
+    return await render_event_card(ctx.session, services.catalog, services.settings, event_id)
+
+
+async def _register(ctx: Context, event: Event, choice: Choice) -> Reply:
+    actor = ctx.turn.actor
+    now = ctx.clock.now()
+    saved = await store.register(
+        ctx.session, event.id, person_key=actor.key, name=actor.name, choice=choice, now=now
+    )
+    if saved is None:
+        return _refuse(ctx, "not_found")
+    if choice.municipality is not None:
+        await remember_profile(
+            ctx.session,
+            actor.key,
+            municipality=choice.municipality,
+            department=choice.department,
+            now=now,
+        )
+    services = ctx.services
+    await tell_seated(
+        ctx.session,
+        ctx.messenger,
+        services.catalog,
+        event,
+        saved.seated_others,
+        because=ctx.turn.activity_id,
+    )
+    await refresh_event_card(ctx.messenger, event)
+    key = "changed" if saved.previous is not None else "saved"
+    notices = (Notice(ctx.t(f"attendance.flow.{key}")),)
+    return Reply.show(await _own_card(ctx, event, notices=notices))
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+async def _event(ctx: Context) -> Event | Reply:
+    """The event the card is about, or the refusal when it is gone or cancelled."""
+    assert isinstance(ctx.data, EventRef)
+    event = await load_event(ctx.session, ctx.data.event_id)
+    if event is None:
+        return _refuse(ctx, "not_found")
+    if event.state is EventState.CANCELLED:
+        return _refuse(ctx, "cancelled", event)
+    return event
+
+
+async def _closed(ctx: Context, event: Event) -> Reply | None:
+    """After the registration deadline only coordinators may still register or change (their
+    own, for now; registering others is a later step and will pass its own person_key to
+    store.register). Others are told so, with where they stand."""
+    if ctx.clock.now() < event.registration_deadline or await ctx.is_coordinator():
+        return None
+    own = await store.registration_of(ctx.session, event.id, ctx.turn.actor.key)
+    message = ctx.t("attendance.flow.closed")
+    if own is not None:
+        message = f"{message}\n\n{status_notice(own, ctx.t).text}"
+    return Reply.show(refusal_card(message, ctx.t, title=event.title))
+
+
+def _refuse(ctx: Context, reason: str, event: Event | None = None) -> Reply:
+    title = event.title if event else None
+    return Reply.show(refusal_card(ctx.t(f"attendance.flow.{reason}"), ctx.t, title=title))
+
+
+def _card(
+    ctx: Context,
+    event: Event,
+    *,
+    values: FormValues | None = None,
+    notices: tuple[Notice, ...] = (),
+    errors: tuple[ErrorCode, ...] = (),
+    own: Registration | None = None,
+) -> Card:
+    settings = ctx.services.settings
+    view = registration_view(
+        event,
+        ctx.t,
+        settings.zone,
+        settings.public_base_url,
+        own=own,
+        values=values,
+        notices=notices,
+        errors=errors,
+    )
+    return registration_card(view, ctx.t)
+
+
+async def _own_card(
+    ctx: Context,
+    event: Event,
+    *,
+    notices: tuple[Notice, ...] = (),
+    typed: Form | None = None,
+    errors: tuple[ErrorCode, ...] = (),
+) -> Card:
+    """The card as the sender alone sees it: their registration; in their personal chat and
+    before they registered, their remembered 所属/部署."""
+    key = ctx.turn.actor.key
+    own = await store.registration_of(ctx.session, event.id, key)
+    profile = None
+    if own is None and typed is None and ctx.turn.place.kind == "personal":
+        profile = await load_profile(ctx.session, key)
+    if ctx.clock.now() >= event.registration_deadline:
+        notices = (Notice(ctx.t("attendance.flow.closed_coordinator"), "Warning"), *notices)
+    values = form_values(own=own, profile=profile, typed=typed)
+    return _card(ctx, event, values=values, notices=notices, errors=errors, own=own)
+
+
+__all__ = ["EventRef", "router"]
