@@ -37,6 +37,10 @@ REMOVE_INPUT = "remove"
 COMMENT_INPUT = "comment"
 COMMENT_MAX_LENGTH = 500
 
+# Between counts on one line: a no-break space and a space, so Teams' renderer (which folds
+# runs of plain spaces into one) still shows "○現地 4  ○オンライン 2  △ 1  × 0".
+GAP = "\u00a0 "
+
 PollCardState = Literal["open", "closed", "decided", "cancelled"]
 _SUBTLE = {"isSubtle": True, "size": "Small"}
 
@@ -86,6 +90,9 @@ class PollView:
     saved: bool = False  # their answer was just stored
     comment: str = ""  # their comment, prefilled
     calendar_url: str | None = None  # the decided date's .ics
+    # Teams ids (29:…) whose clients fetch their own view of this card (poll.view) whenever
+    # they see it: Universal Actions' user-specific views, at most 60.
+    refresh_for: tuple[str, ...] = ()
 
 
 def poll_card(view: PollView, t: Translator) -> Card:
@@ -112,7 +119,7 @@ def poll_card(view: PollView, t: Translator) -> Card:
     data = {"poll_id": view.poll_id}
     coordinator = execute(t("polls.card.coordinator"), VERB_COORDINATOR, data)
     if view.state == "closed":
-        return card(body, [coordinator])
+        return _with_refresh(card(body, [coordinator]), view)
     if view.state == "decided" and view.calendar_url:
         return card(body, [open_url(t("polls.card.calendar"), view.calendar_url)])
     if view.state == "decided":
@@ -130,7 +137,25 @@ def poll_card(view: PollView, t: Translator) -> Card:
     )
     # Everyone sees the menu button; the server checks who may use it.
     actions = [execute(t("polls.card.answer"), VERB_ANSWER, data, style="positive"), coordinator]
-    return card(body, actions)
+    return _with_refresh(card(body, actions), view)
+
+
+MAX_REFRESH_USERS = 60  # Teams' limit for `refresh.userIds`
+
+
+def _with_refresh(built: Card, view: PollView) -> Card:
+    """Those listed see their own view (answers preselected, hidden results once they
+    answered) instead of the shared card, fetched by their Teams client."""
+    if view.refresh_for:
+        built["refresh"] = {
+            "action": {
+                "type": "Action.Execute",
+                "verb": VERB_VIEW,
+                "data": {"poll_id": view.poll_id},
+            },
+            "userIds": list(view.refresh_for[:MAX_REFRESH_USERS]),
+        }
+    return built
 
 
 def _title(title: str) -> Element:
@@ -161,7 +186,7 @@ def _candidate(line: CandidateLine, view: PollView, t: Translator, *, answering:
         header["color"] = "Attention"
     items: list[Element] = [header]
     if view.results_visible and line.counts:
-        counts = "  ".join(f"{c.option.short} {c.count}" for c in line.counts)
+        counts = GAP.join(f"{c.option.short} {c.count}" for c in line.counts)
         items.append({"type": "TextBlock", "text": counts, "wrap": True, "spacing": "None"})
         names = _names(line.counts, t)
         if names:
@@ -192,7 +217,7 @@ def _names(counts: tuple[ChoiceCount, ...], t: Translator) -> Element | None:
         parts.append(f"{count.option.short}: {names}{more}")
     if not parts:
         return None
-    block = plain(("  ".join(parts), _SUBTLE))
+    block = plain((GAP.join(parts), _SUBTLE))
     block["spacing"] = "None"
     return block
 

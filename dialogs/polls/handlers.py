@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from cards.common import card, paragraph
 from cards.polls import (
+    MAX_REFRESH_USERS,
     VERB_ANSWER,
     VERB_CREATE,
     VERB_VIEW,
@@ -111,7 +112,10 @@ async def answer(ctx: Context) -> Reply:
     )
     everyone = await store.answers(ctx.session, poll.id)
     await refresh_shared_card(ctx.messenger, stored)
-    return Reply.show(personal_card(stored, everyone, actor.key, ctx.t, zone, saved=True))
+    own = personal_card(
+        stored, everyone, actor.key, ctx.t, zone, saved=True, teams_id=actor.teams_id
+    )
+    return Reply.show(own)
 
 
 @router.verb(VERB_VIEW, data=PollRef)
@@ -124,7 +128,10 @@ async def view(ctx: Context) -> Reply:
     everyone = await store.answers(ctx.session, stored.poll.id)
     zone = ctx.services.settings.zone
     calendar = await decided_calendar_url(ctx.session, stored, ctx.services.settings)
-    card_ = personal_card(stored, everyone, ctx.turn.actor.key, ctx.t, zone, calendar_url=calendar)
+    actor = ctx.turn.actor
+    card_ = personal_card(
+        stored, everyone, actor.key, ctx.t, zone, calendar_url=calendar, teams_id=actor.teams_id
+    )
     return Reply.show(card_)
 
 
@@ -138,7 +145,11 @@ async def render_shared_card(ctx: TaskContext, poll_id: int) -> Message | None:
     settings = ctx.services.settings
     calendar = await decided_calendar_url(ctx.session, stored, settings)
     t = ctx.translator(stored.locale)
-    return Message(card=public_card(stored, everyone, t, settings.zone, calendar_url=calendar))
+    viewers = await store.recent_respondents(ctx.session, poll_id, MAX_REFRESH_USERS)
+    card_ = public_card(
+        stored, everyone, t, settings.zone, calendar_url=calendar, refresh_for=viewers
+    )
+    return Message(card=card_)
 
 
 @router.task(CLOSE_TASK)

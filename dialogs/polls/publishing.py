@@ -3,6 +3,7 @@ information only) and one person's own view, and keeping the shared card current
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,10 +30,13 @@ def public_card(
     zone: tzinfo,
     *,
     calendar_url: str | None = None,
+    refresh_for: Sequence[str] = (),
 ) -> Card:
+    """The channel's card; `refresh_for` (Teams ids of people who answered) see their own
+    view instead, so pressing 回答する does not lose what they picked when the card is edited."""
     poll = stored.poll
     counted = tally(poll.candidates, everyone, capacity=poll.capacity)
-    view = poll_view(poll, counted, t, zone, calendar_url=calendar_url)
+    view = poll_view(poll, counted, t, zone, calendar_url=calendar_url, refresh_for=refresh_for)
     return poll_card(view, t)
 
 
@@ -45,13 +49,23 @@ def personal_card(
     *,
     saved: bool = False,
     calendar_url: str | None = None,
+    teams_id: str | None = None,
 ) -> Card:
-    """What this person sees: their answers preselected, the results once they answered."""
+    """What this person sees: their answers preselected, the results once they answered. With
+    their `teams_id` the card keeps refreshing to their own view when the poll changes."""
     poll = stored.poll
     counted = tally(poll.candidates, everyone, capacity=poll.capacity)
     own = next((a for a in everyone if a.person_key == person_key), None)
     view = poll_view(
-        poll, counted, t, zone, viewer=own, personal=True, saved=saved, calendar_url=calendar_url
+        poll,
+        counted,
+        t,
+        zone,
+        viewer=own,
+        personal=True,
+        saved=saved,
+        calendar_url=calendar_url,
+        refresh_for=(teams_id,) if teams_id else (),
     )
     return poll_card(view, t)
 

@@ -21,7 +21,7 @@ from dialogs.polls.model import (
     ResultsVisibility,
     Slot,
 )
-from storage.models import OutboxMessage, PollAnswerRow, PollCandidateRow, PollRow
+from storage.models import OutboxMessage, Person, PollAnswerRow, PollCandidateRow, PollRow
 from storage.repositories.dialect import insert
 
 _CHOICES = {choice.value: choice for choice in Choice}  # Choice(value) is slow on a hot path
@@ -146,6 +146,18 @@ async def answers(session: AsyncSession, poll_id: int) -> list[Answer]:
         )
         for person_key, name, choices, comment in rows.tuples()
     ]
+
+
+async def recent_respondents(session: AsyncSession, poll_id: int, limit: int) -> list[str]:
+    """Teams ids of the people who answered last (newest first), for user-specific views."""
+    rows = await session.scalars(
+        select(Person.teams_id)
+        .join(PollAnswerRow, PollAnswerRow.person_key == Person.person_key)
+        .where(PollAnswerRow.poll_id == poll_id)
+        .order_by(PollAnswerRow.updated_at.desc(), PollAnswerRow.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
 
 
 async def close_poll(session: AsyncSession, poll_id: int, now: datetime) -> bool:

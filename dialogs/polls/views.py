@@ -103,6 +103,7 @@ def poll_view(
     personal: bool = False,
     saved: bool = False,
     calendar_url: str | None = None,
+    refresh_for: Sequence[str] = (),
 ) -> PollView:
     """The shared card's view (personal=False: nobody's answers preselected), or one person's
     (their answers preselected, results shown once they have answered)."""
@@ -149,6 +150,7 @@ def poll_view(
         saved=saved,
         comment=viewer.comment if personal and viewer else "",
         calendar_url=calendar_url,
+        refresh_for=tuple(refresh_for),
     )
 
 

@@ -183,7 +183,7 @@ async def test_three_people_answer_and_the_shared_card_counts_them(
     assert selected(views[JIRO.name]) == {"choice_1": "onsite"}
     assert "回答を保存しました" in card_text(views[JIRO.name])
     shared = await shared_card_showing(bot, connector, "回答 3名")
-    assert "○現地 2  ○オンライン 1  △ 0  × 0" in card_text(shared)
+    assert "○現地 2\u00a0 ○オンライン 1\u00a0 △ 0\u00a0 × 0" in card_text(shared)
     assert selected(shared) == {}  # nobody's answer is preselected on the shared card
 
 
@@ -303,3 +303,30 @@ def _input_value(card: dict[str, Any], input_id: str) -> str:
         if element.get("id") == input_id:
             return str(element.get("value", ""))
     raise AssertionError(f"no input {input_id}")
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_those_who_answered_keep_seeing_their_own_answers_when_the_card_changes(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    post = await open_poll(bot, activities, connector)
+    own = invoke_card(await bot.send(answer_activity(activities, post, HANAKO, choice_1="maybe")))
+    assert own["refresh"]["userIds"] == [HANAKO.teams_id]
+
+    # The edited shared card asks the Teams clients of those who answered for their own view…
+    await bot.send(answer_activity(activities, post, JIRO, choice_1="no"))
+    shared = await shared_card_showing(bot, connector, "回答 2名")
+    assert shared["refresh"]["action"]["verb"] == "poll.view"
+    assert set(shared["refresh"]["userIds"]) == {HANAKO.teams_id, JIRO.teams_id}
+
+    # …which Teams fetches by itself (trigger "automatic"): Hanako's △ stays selected.
+    fetched = await bot.send(
+        activities.invoke_action(
+            "poll.view",
+            shared["refresh"]["action"]["data"],
+            from_=HANAKO,
+            card_activity_id=post.activity_id,
+            trigger="automatic",
+        )
+    )
+    assert selected(invoke_card(fetched)) == {"choice_1": "maybe"}

@@ -60,7 +60,7 @@ def test_a_coordinator_opens_a_poll_and_the_shared_card_counts_her_answer(
     # (through the outbox, coalesced), which replaces her view as well.
     poll.wait_for_card_update(card, "回答 1名", timeout_ms=SHARED_CARD_MS)
     expect(card).not_to_contain_text("回答を保存しました", timeout=SHARED_CARD_MS)
-    shown = card_text(card)
+    shown = " ".join(card_text(card).split())
     assert "○現地 1 ○オンライン 0 △ 0 × 0" in shown
     assert "○現地: 村上 結衣" in shown
     assert "回答 1名" in shown

@@ -104,12 +104,12 @@ def test_the_shared_card_shows_counts_names_and_the_best_date() -> None:
     assert card["version"] == "1.5"
     text = markdown_texts(card)
     assert "12/10(木) 13:00–17:00" in text
-    assert "○現地 2  ○オンライン 1  △ 0  × 0" in text
+    assert "○現地 2\u00a0 ○オンライン 1\u00a0 △ 0\u00a0 × 0" in text
     assert "回答 3名" in text
     assert "現時点の最有力: **12/10(木) 13:00–17:00**" in text
     assert "締切: 12/5(土) 23:59" in text
     assert "現地定員 8名" in text
-    assert "○現地: 山田、佐藤  ○オンライン: 鈴木" in literal_texts(card)
+    assert "○現地: 山田、佐藤\u00a0 ○オンライン: 鈴木" in literal_texts(card)
 
 
 def test_days_offices_are_closed_are_marked_with_the_reason() -> None:
@@ -250,7 +250,7 @@ def test_the_english_card() -> None:
     card = shared(t=EN)
     text = markdown_texts(card)
     assert "Thu 12/10 13:00–17:00" in text
-    assert "○On site 2  ○Online 1  △ 0  × 0" in text
+    assert "○On site 2\u00a0 ○Online 1\u00a0 △ 0\u00a0 × 0" in text
     assert "3 answered" in text
     assert "Mon 11/23 (holiday) Labor Thanksgiving Day" in text
     assert card["actions"][0]["title"] == "Answer"
