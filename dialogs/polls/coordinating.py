@@ -73,8 +73,8 @@ class DecideRef(BaseModel):
 @router.verb(VERB_COORDINATOR, coordinator_only=True, data=PollRef)
 async def menu(ctx: Context) -> Reply:
     stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
+    if isinstance(stored, Reply):
+        return stored
     return Reply.show(await _menu(ctx, stored))
 
 
@@ -82,8 +82,8 @@ async def menu(ctx: Context) -> Reply:
 async def show_nonrespondents(ctx: Context) -> Reply:
     """Team members (from the roster) who have not answered."""
     stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
+    if isinstance(stored, Reply):
+        return stored
     missing = await nonrespondents(ctx.session, ctx.services, stored)
     if missing is None:
         return Reply.show(await _menu(ctx, stored, ctx.t("polls.coordinator.no_roster")))
@@ -95,8 +95,8 @@ async def show_nonrespondents(ctx: Context) -> Reply:
 async def remind(ctx: Context) -> Reply:
     """A reply in the poll's thread @mentioning everyone who has not answered."""
     stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
+    if isinstance(stored, Reply):
+        return stored
     if stored.poll.state is not PollState.OPEN:
         return Reply.show(await _menu(ctx, stored, ctx.t("polls.flow.not_open")))
     outcome, count = await remind_nonrespondents(
@@ -111,11 +111,9 @@ async def remind(ctx: Context) -> Reply:
 
 @router.verb(VERB_DEADLINE, coordinator_only=True, data=PollRef)
 async def ask_deadline(ctx: Context) -> Reply:
-    stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
-    if (refusal := await _finished(ctx, stored)) is not None:
-        return refusal
+    stored = await _changeable(ctx)
+    if isinstance(stored, Reply):
+        return stored
     poll = stored.poll
     current = moment_text(poll.deadline, ctx.services.settings.zone) if poll.deadline else ""
     return Reply.show(deadline_card(poll.id, poll.title, current, ctx.t))
@@ -124,11 +122,9 @@ async def ask_deadline(ctx: Context) -> Reply:
 @router.verb(VERB_DEADLINE_SAVE, coordinator_only=True, data=PollRef)
 async def save_deadline(ctx: Context) -> Reply:
     """A new deadline (blank: none). A poll closed by its old deadline opens again."""
-    stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
-    if (refusal := await _finished(ctx, stored)) is not None:
-        return refusal
+    stored = await _changeable(ctx)
+    if isinstance(stored, Reply):
+        return stored
     zone = ctx.services.settings.zone
     now = ctx.clock.now()
     typed = str(ctx.turn.data.get(DEADLINE_INPUT) or "")
@@ -152,11 +148,9 @@ async def save_deadline(ctx: Context) -> Reply:
 
 @router.verb(VERB_CANDIDATES, coordinator_only=True, data=PollRef)
 async def ask_candidates(ctx: Context) -> Reply:
-    stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
-    if (refusal := await _finished(ctx, stored)) is not None:
-        return refusal
+    stored = await _changeable(ctx)
+    if isinstance(stored, Reply):
+        return stored
     poll = stored.poll
     return Reply.show(candidates_card(poll.id, poll.title, candidate_options(poll, ctx.t), ctx.t))
 
@@ -165,11 +159,9 @@ async def ask_candidates(ctx: Context) -> Reply:
 async def save_candidates(ctx: Context) -> Reply:
     """Dates added and removed. People who had answered a removed date are told personally;
     added dates are announced in the poll's thread so everyone can answer them."""
-    stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
-    if (refusal := await _finished(ctx, stored)) is not None:
-        return refusal
+    stored = await _changeable(ctx)
+    if isinstance(stored, Reply):
+        return stored
     zone = ctx.services.settings.zone
     now = ctx.clock.now()
     poll = stored.poll
@@ -205,11 +197,9 @@ async def save_candidates(ctx: Context) -> Reply:
 
 @router.verb(VERB_CANCEL, coordinator_only=True, data=PollRef)
 async def ask_cancel(ctx: Context) -> Reply:
-    stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
-    if (refusal := await _finished(ctx, stored)) is not None:
-        return refusal
+    stored = await _changeable(ctx)
+    if isinstance(stored, Reply):
+        return stored
     return Reply.show(confirm_card("cancel", stored.poll.id, stored.poll.title, ctx.t))
 
 
@@ -217,8 +207,8 @@ async def ask_cancel(ctx: Context) -> Reply:
 async def cancel(ctx: Context) -> Reply:
     """The poll stops: no more answers, the card says so, the thread is told."""
     stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
+    if isinstance(stored, Reply):
+        return stored
     if not await store.finish_poll(
         ctx.session, stored.poll.id, PollState.CANCELLED, ctx.clock.now()
     ):
@@ -236,11 +226,9 @@ async def cancel(ctx: Context) -> Reply:
 @router.verb(VERB_DECIDE, coordinator_only=True, data=DecideRef)
 async def ask_decide(ctx: Context) -> Reply:
     assert isinstance(ctx.data, DecideRef)
-    stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
-    if (refusal := await _finished(ctx, stored)) is not None:
-        return refusal
+    stored = await _changeable(ctx)
+    if isinstance(stored, Reply):
+        return stored
     candidate = stored.poll.candidate(ctx.data.candidate_id)
     if candidate is None:
         return Reply.show(await _menu(ctx, stored, ctx.t("polls.coordinator.candidate_gone")))
@@ -253,8 +241,8 @@ async def decide(ctx: Context) -> Reply:
     announcement, and the IYO WORK day (event) exists with its calendar file."""
     assert isinstance(ctx.data, DecideRef)
     stored = await _poll(ctx)
-    if stored is None:
-        return _not_found(ctx)
+    if isinstance(stored, Reply):
+        return stored
     candidate = stored.poll.candidate(ctx.data.candidate_id)
     if candidate is None:
         return Reply.show(await _menu(ctx, stored, ctx.t("polls.coordinator.candidate_gone")))
@@ -326,9 +314,19 @@ async def decide_by_text(ctx: Context) -> Reply:
 # --- helpers -------------------------------------------------------------------------------
 
 
-async def _poll(ctx: Context) -> store.StoredPoll | None:
+async def _poll(ctx: Context) -> store.StoredPoll | Reply:
+    """The poll the card's button names, or the card saying it is gone."""
     assert isinstance(ctx.data, PollRef | DecideRef)
-    return await store.load_poll(ctx.session, ctx.data.poll_id)
+    stored = await store.load_poll(ctx.session, ctx.data.poll_id)
+    return stored if stored is not None else _not_found(ctx)
+
+
+async def _changeable(ctx: Context) -> store.StoredPoll | Reply:
+    """The poll, if it can still change (open or closed); else the menu saying why not."""
+    stored = await _poll(ctx)
+    if isinstance(stored, Reply):
+        return stored
+    return await _finished(ctx, stored) or stored
 
 
 async def _reload(ctx: Context, poll_id: int) -> store.StoredPoll:
