@@ -26,7 +26,9 @@ from dialogs.events.creation import (
     validate_event_form,
 )
 from dialogs.events.model import Event, EventDraft
+from dialogs.events.tasks import arm_event_tasks
 from dialogs.events.views import event_view, when_label
+from dialogs.feedback.schedule import arm_feedback
 from dialogs.replies import Card, Message, Reply
 from dialogs.router import Router
 
@@ -81,6 +83,8 @@ async def _publish(ctx: Context, draft: EventDraft) -> Event:
         conversation_id, Message(card=event_card(view, ctx.t))
     )
     await store.set_thread(ctx.session, event.id, post_id)
+    await arm_event_tasks(ctx.session, event, ctx.clock.now(), settings.zone)
+    await arm_feedback(ctx.session, event, ctx.clock.now(), settings.zone)
     return dataclasses.replace(event, thread_outbox_id=post_id)
 
 

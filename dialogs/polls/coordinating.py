@@ -40,7 +40,9 @@ from core.jpdates import DateParseError, parse_date_expression
 from dialogs.context import Context
 from dialogs.events import store as events
 from dialogs.events.model import draft_for
+from dialogs.events.tasks import arm_event_tasks
 from dialogs.events.views import event_view
+from dialogs.feedback.schedule import arm_feedback
 from dialogs.polls import deadlines, store
 from dialogs.polls.edits import change_candidates, change_deadline
 from dialogs.polls.handlers import PollRef
@@ -281,6 +283,8 @@ async def decide(ctx: Context) -> Reply:
     view = event_view(event, t, zone, settings.public_base_url, headline=t("polls.flow.decided"))
     card_post = await _say_in_thread(ctx, stored, Message(card=event_card(view, t)))
     await events.set_card_post(ctx.session, event.id, card_post)
+    await arm_event_tasks(ctx.session, event, now, zone)
+    await arm_feedback(ctx.session, event, now, zone)
     await _refresh(ctx, stored)
     notice = ctx.t("polls.coordinator.decided_notice", date=slot_label(candidate.slot, ctx.t))
     return Reply.show(await _menu(ctx, stored, notice))

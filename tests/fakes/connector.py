@@ -138,6 +138,9 @@ class FakeConnector:
         self.rosters: dict[str, list[RosterMember]] = {}
         self.teams: dict[str, FakeTeam] = {}
         self.page_size = 50  # Teams' minimum; a test lowers it to see paging
+        # Teams ids the bot may not open a 1:1 chat with (a guest or someone from another
+        # organisation in a shared channel): Teams answers 403.
+        self.unreachable: set[str] = set()
         self._failures: list[tuple[Failure, float | None]] = []
         self._ids = itertools.count(1_717_000_000_001)
         self._personal: dict[str, str] = {}
@@ -247,6 +250,8 @@ class FakeConnector:
             conversation_id = f"{channel_id};messageid={activity_id}"
         elif len(members) == 1 and not body.get("isGroup"):
             member_id = members[0].get("id", "")
+            if member_id in self.unreachable:
+                return _error(403, "Forbidden", "the bot cannot start a chat with this user")
             conversation_id = self._personal.setdefault(member_id, f"a:1{uuid.uuid4().hex}")
         else:
             return _error(400, "BadArgument", "unsupported conversation parameters")
