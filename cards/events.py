@@ -8,7 +8,11 @@ from dataclasses import dataclass
 
 from cards.attendance import VERB_VIEW as VERB_REGISTER_OPEN
 from cards.common import Card, Element, card, execute, heading, open_url, paragraph, plain
+from cards.event_admin import VERB_COORDINATOR
 from core.i18n import Translator
+
+VERB_OWN_CARD = "event.card.own"  # the event card as one registrant sees it (refresh)
+MAX_REFRESH_USERS = 60  # Teams' limit for `refresh.userIds`
 
 _LABEL = {"isSubtle": True, "size": "Small"}
 
@@ -43,8 +47,15 @@ class EventView:
     meeting_url: str | None = None
     headline: str | None = None  # catalog text above the title, e.g. "日程が決まりました"
     cancelled: bool = False
-    event_id: int | None = None  # set: the card has the 参加登録 button
+    event_id: int | None = None  # set: the card has the 参加登録 and コーディネーター用 buttons
     attendance: AttendanceView | None = None  # set: the counts and names are shown
+    registration_closed: bool = False  # the deadline has passed: the card says so
+    # The viewer's own standing ("現地（席を確保しました）"), on the card returned to them alone.
+    own_status: str | None = None
+    own_status_color: str = "Good"
+    # Teams ids (29:…) whose clients fetch their own view of the card (event.card.own) when
+    # they see it: Universal Actions' user-specific views, at most 60.
+    refresh_for: tuple[str, ...] = ()
 
 
 def event_card(view: EventView, t: Translator) -> Card:
@@ -52,6 +63,16 @@ def event_card(view: EventView, t: Translator) -> Card:
     if view.headline:
         body.append(heading(view.headline, size="Medium"))
     body.append(plain((view.title, {"size": "Large", "weight": "Bolder"})))
+    if view.own_status and not view.cancelled:
+        body.append(
+            {
+                "type": "TextBlock",
+                "text": view.own_status,
+                "wrap": True,
+                "weight": "Bolder",
+                "color": view.own_status_color,
+            }
+        )
     if view.cancelled:
         body.append(paragraph(t("events.card.cancelled"), size="Medium"))
         return card(body)
@@ -63,6 +84,8 @@ def event_card(view: EventView, t: Translator) -> Card:
     if view.meeting_url:
         body.append(_fact(t("events.card.online"), t("events.card.online_available")))
     body.append(_fact(t("events.card.registration_deadline"), view.registration_deadline))
+    if view.registration_closed:
+        body.append(_closed(t("events.admin.registration_closed")))
     if view.attendance is not None:
         body.extend(_attendance(view.attendance, view.capacity, t))
     actions: list[Element] = []
@@ -74,7 +97,25 @@ def event_card(view: EventView, t: Translator) -> Card:
     actions.append(open_url(t("events.card.calendar"), view.calendar_url))
     if view.meeting_url:
         actions.append(open_url(t("events.card.join_online"), view.meeting_url))
-    return card(body, actions)
+    if view.event_id is not None:
+        # Everyone sees it; the server answers only coordinators (the verb is coordinator-only).
+        coordinator = {"event_id": view.event_id}
+        actions.append(execute(t("events.admin.coordinator"), VERB_COORDINATOR, coordinator))
+    built = card(body, actions)
+    if view.refresh_for and view.event_id is not None:
+        built["refresh"] = {
+            "action": {
+                "type": "Action.Execute",
+                "verb": VERB_OWN_CARD,
+                "data": {"event_id": view.event_id},
+            },
+            "userIds": list(view.refresh_for[:MAX_REFRESH_USERS]),
+        }
+    return built
+
+
+def _closed(text: str) -> Element:
+    return {"type": "TextBlock", "text": text, "wrap": True, "weight": "Bolder", "color": "Warning"}
 
 
 def _fact(label: str, value: str) -> Element:

@@ -20,6 +20,7 @@ from cards.attendance import (
     refusal_card,
     registration_card,
 )
+from cards.events import VERB_OWN_CARD
 from dialogs.attendance import store
 from dialogs.attendance.inputs import ErrorCode, Form, FormErrors, read_choice
 from dialogs.attendance.model import Choice, Mode, Registration
@@ -72,6 +73,28 @@ async def view(ctx: Context) -> Reply:
     return Reply.show(await _own_card(ctx, event))
 
 
+@router.verb(VERB_OWN_CARD, data=EventRef)
+async def own_event_card(ctx: Context) -> Reply:
+    """The event card as the sender sees it: where they stand on top. Teams fetches it by
+    itself (the card's refresh) for those who registered, so their standing stays in view
+    when the card changes for everyone."""
+    event = await _event(ctx)
+    if isinstance(event, Reply):
+        return event
+    rendered = await render_event_card(
+        ctx.session,
+        ctx.services.catalog,
+        ctx.services.settings,
+        event.id,
+        now=ctx.clock.now(),
+        viewer=ctx.turn.actor,
+        viewer_locale=ctx.t.locale,
+    )
+    if rendered is None or rendered.card is None:
+        return _refuse(ctx, "not_found")
+    return Reply.show(rendered.card)
+
+
 @router.verb(VERB_REGISTER, data=EventRef)
 async def save(ctx: Context) -> Reply:
     """登録する: store the sender's choice, decide their seat, tell whoever got a seat because
@@ -107,7 +130,9 @@ async def take_online(ctx: Context) -> Reply:
 async def render_live_event_card(ctx: TaskContext, event_id: int) -> Message | None:
     """The event card in its thread as it is when the outbox sends the edit."""
     services = ctx.services
-    return await render_event_card(ctx.session, services.catalog, services.settings, event_id)
+    return await render_event_card(
+        ctx.session, services.catalog, services.settings, event_id, now=ctx.clock.now()
+    )
 
 
 async def _register(ctx: Context, event: Event, choice: Choice) -> Reply:

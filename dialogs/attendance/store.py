@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.attendance import seats
 from dialogs.attendance.model import Choice, Mode, Registration, Slot, Status
-from storage.models import EventRow, RegistrationRow
+from storage.models import EventRow, Person, RegistrationRow
 
 
 @dataclass(frozen=True)
@@ -47,13 +47,12 @@ async def register(
     event = await _lock_event(session, event_id)
     if event is None:
         return None
-    before = {r.person_key: r for r in await registrations(session, event_id)}
-    previous = before.get(person_key)
     row = await session.scalar(
         select(RegistrationRow).where(
             RegistrationRow.event_id == event_id, RegistrationRow.person_key == person_key
         )
     )
+    previous = await _with_position(session, row) if row is not None else None
     wanted = seats.request(choice.mode, Status(row.status) if row else None)
     queue_no = await _next_queue_no(session, event_id) if wanted.joins_queue else None
     if row is None:
@@ -71,9 +70,10 @@ async def register(
     row.updated_at = now
     await session.flush()
     seated = await _fill_seats(session, event_id, event.capacity, now)
-    after = {r.person_key: r for r in await registrations(session, event_id)}
-    others = tuple(after[key] for key in seated if key != person_key)
-    return Saved(after[person_key], previous, others)
+    # Only this person's row and those just seated are read back: a crowd registering at
+    # once must not re-read the whole list for every one of them.
+    others = tuple(_registration(other, None) for other in seated if other.id != row.id)
+    return Saved(await _with_position(session, row), previous, others)
 
 
 async def fill_free_seats(
@@ -84,10 +84,7 @@ async def fill_free_seats(
     if event is None:
         return ()
     seated = await _fill_seats(session, event_id, event.capacity, now)
-    if not seated:
-        return ()
-    everyone = {r.person_key: r for r in await registrations(session, event_id)}
-    return tuple(everyone[key] for key in seated)
+    return tuple(_registration(row, None) for row in seated)
 
 
 async def registrations(session: AsyncSession, event_id: int) -> list[Registration]:
@@ -97,7 +94,9 @@ async def registrations(session: AsyncSession, event_id: int) -> list[Registrati
         await session.scalars(
             select(RegistrationRow)
             .where(RegistrationRow.event_id == event_id)
-            .order_by(RegistrationRow.created_at, RegistrationRow.id)
+            # Row ids follow the event's lock, so they are the order of registering; the
+            # clock read before the lock is not (PostgreSQL, a crowd at once).
+            .order_by(RegistrationRow.id)
             .execution_options(populate_existing=True)
         )
     )
@@ -111,9 +110,39 @@ async def registration_of(
     session: AsyncSession, event_id: int, person_key: str
 ) -> Registration | None:
     """One person's registration for the event, or None."""
-    return next(
-        (r for r in await registrations(session, event_id) if r.person_key == person_key), None
+    row = await session.scalar(
+        select(RegistrationRow)
+        .where(RegistrationRow.event_id == event_id, RegistrationRow.person_key == person_key)
+        .execution_options(populate_existing=True)
     )
+    return await _with_position(session, row) if row is not None else None
+
+
+async def _with_position(session: AsyncSession, row: RegistrationRow) -> Registration:
+    """The row as a Registration; a waitlisted one with its place in line (those ahead + 1)."""
+    if row.status != Status.WAITLISTED.value:
+        return _registration(row, None)
+    ahead = await session.scalar(
+        select(func.count()).where(
+            RegistrationRow.event_id == row.event_id,
+            RegistrationRow.status == Status.WAITLISTED.value,
+            tuple_(RegistrationRow.queue_no, RegistrationRow.id) < tuple_(row.queue_no, row.id),
+        )
+    )
+    return _registration(row, int(ahead or 0) + 1)
+
+
+async def recent_registrants(session: AsyncSession, event_id: int, limit: int) -> list[str]:
+    """Teams ids of the people who registered or changed last (newest first), for the event
+    card's user-specific views."""
+    rows = await session.scalars(
+        select(Person.teams_id)
+        .join(RegistrationRow, RegistrationRow.person_key == Person.person_key)
+        .where(RegistrationRow.event_id == event_id)
+        .order_by(RegistrationRow.updated_at.desc(), RegistrationRow.id.desc())
+        .limit(limit)
+    )
+    return list(rows)
 
 
 async def _lock_event(session: AsyncSession, event_id: int) -> EventRow | None:
@@ -137,29 +166,32 @@ async def _next_queue_no(session: AsyncSession, event_id: int) -> int:
 
 async def _fill_seats(
     session: AsyncSession, event_id: int, capacity: int | None, now: datetime
-) -> list[str]:
-    """Seat the first in line while seats are free; the person keys seated."""
+) -> list[RegistrationRow]:
+    """Seat the first in line while seats are free; the rows seated."""
     seated = await session.scalar(
         select(func.count()).where(
             RegistrationRow.event_id == event_id, RegistrationRow.status == Status.SEATED.value
         )
     )
-    waiting = list(
-        await session.scalars(
-            select(RegistrationRow)
-            .where(
-                RegistrationRow.event_id == event_id,
-                RegistrationRow.status == Status.WAITLISTED.value,
-            )
-            .order_by(RegistrationRow.queue_no, RegistrationRow.id)
+    free = seats.free_seats(capacity, int(seated or 0))
+    if free == 0:
+        return []
+    first_in_line = (
+        select(RegistrationRow)
+        .where(
+            RegistrationRow.event_id == event_id,
+            RegistrationRow.status == Status.WAITLISTED.value,
         )
+        .order_by(RegistrationRow.queue_no, RegistrationRow.id)
     )
-    chosen = seats.to_seat(capacity, int(seated or 0), waiting)
+    if free is not None:
+        first_in_line = first_in_line.limit(free)
+    chosen = list(await session.scalars(first_in_line))
     for row in chosen:
         row.status = Status.SEATED.value
         row.updated_at = now
     await session.flush()
-    return [row.person_key for row in chosen]
+    return chosen
 
 
 def _queue_order(row: RegistrationRow) -> tuple[int, int]:

@@ -4,22 +4,23 @@ event's card in its thread current (through the outbox)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cards.events import AttendanceView, EventView, MunicipalityGroup, event_card
-from core.i18n import Catalog, Translator
+from cards.events import MAX_REFRESH_USERS, AttendanceView, EventView, MunicipalityGroup, event_card
+from core.i18n import Catalog, Locale, Translator
 from core.jpcalendar import format_date_marked, format_time_range
 from core.settings import Settings
 from dialogs.attendance.model import MUNICIPALITIES, OTHER, Registration, Status, counts
-from dialogs.attendance.store import registrations
+from dialogs.attendance.store import recent_registrants, registrations
 from dialogs.events.calendar import calendar_url
 from dialogs.events.model import Event, EventState
 from dialogs.events.store import load_event
 from dialogs.platform.messenger import Messenger
 from dialogs.polls.views import moment_label
 from dialogs.replies import Message
+from dialogs.turn import Person
 
 # Names on the event card, shared among the municipalities (like the poll card's budget):
 # with all 22 groups present each still shows 3, and a card of 200 people stays small.
@@ -44,9 +45,12 @@ def event_view(
     *,
     headline: str | None = None,
     registered: Sequence[Registration] = (),
+    registration_closed: bool = False,
+    refresh_for: Sequence[str] = (),
+    own: Registration | None = None,
 ) -> EventView:
     """The event card's view: facts, the counts and names of those `registered` (nobody yet
-    for a new event), and the 参加登録 button."""
+    for a new event), whether registration has closed, and the 参加登録 button."""
     return EventView(
         title=event.title,
         when=when_label(event, t),
@@ -59,7 +63,18 @@ def event_view(
         cancelled=event.state is EventState.CANCELLED,
         event_id=event.id,
         attendance=attendance_view(registered, t),
+        registration_closed=registration_closed,
+        refresh_for=tuple(refresh_for),
+        own_status=own_status(own, t) if own is not None else None,
+        own_status_color="Warning"
+        if own is not None and own.status is Status.WAITLISTED
+        else "Good",
     )
+
+
+def own_status(own: Registration, t: Translator) -> str:
+    """`あなた: 現地参加（席あり）`, `あなた: 現地のキャンセル待ち 2番目`… on one's own card."""
+    return t(f"events.card.own_{own.status.value}", position=own.position or 1)
 
 
 def attendance_view(registered: Sequence[Registration], t: Translator) -> AttendanceView:
@@ -115,13 +130,31 @@ async def refresh_event_card(messenger: Messenger, event: Event) -> None:
 
 
 async def render_event_card(
-    session: AsyncSession, catalog: Catalog, settings: Settings, event_id: int
+    session: AsyncSession,
+    catalog: Catalog,
+    settings: Settings,
+    event_id: int,
+    *,
+    now: datetime | None = None,
+    viewer: Person | None = None,
+    viewer_locale: Locale = "ja",
 ) -> Message | None:
-    """The event card as it is now, in the event's language, with who is registered."""
+    """The event card as it is now, in the event's language, with who is registered; with
+    `now`, it also says whether registration has closed. The channel's card asks the Teams
+    clients of the latest registrants to fetch their own view; with `viewer` it is that view:
+    the same card in the viewer's language, saying where they stand."""
     event = await load_event(session, event_id)
     if event is None:
         return None
-    t = catalog.translator(event.locale)
+    registered = await registrations(session, event.id)
+    if viewer is None:
+        t = catalog.translator(event.locale)
+        refresh_for = await recent_registrants(session, event.id, MAX_REFRESH_USERS)
+        own = None
+    else:
+        t = catalog.translator(viewer_locale)
+        own = next((r for r in registered if r.person_key == viewer.key), None)
+        refresh_for = [viewer.teams_id] if own is not None else []
     headline = t("polls.flow.decided") if event.poll_id is not None else None
     view = event_view(
         event,
@@ -129,6 +162,9 @@ async def render_event_card(
         settings.zone,
         settings.public_base_url,
         headline=headline,
-        registered=await registrations(session, event.id),
+        registered=registered,
+        registration_closed=now is not None and now >= event.registration_deadline,
+        refresh_for=refresh_for,
+        own=own,
     )
     return Message(card=event_card(view, t))

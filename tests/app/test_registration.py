@@ -138,12 +138,12 @@ def actions(card: dict[str, Any], verb: str) -> list[dict[str, Any]]:
 
 
 def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The card's buttons by title."""
+    """The card's buttons by title (the untitled refresh action is no button)."""
     found: dict[str, dict[str, Any]] = {}
 
     def walk(node: object) -> None:
         if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Action."):
+            if str(node.get("type", "")).startswith("Action.") and "title" in node:
                 found[node["title"]] = node
             for value in node.values():
                 walk(value)
@@ -183,7 +183,7 @@ async def test_the_third_on_site_waits_and_gets_the_seat_someone_gives_up(
     assert "オンライン参加に切り替える" in buttons(taro)
     shared = await event_card_showing(bot, connector, announcement, "キャンセル待ち 1名")
     assert "現地 2/2名　オンライン 0名　キャンセル待ち 1名" in card_text(shared)
-    assert "今治市（1）: " in card_text(shared) and HANAKO.name in card_text(shared)
+    assert "今治市（1）：" in card_text(shared) and HANAKO.name in card_text(shared)
     assert TARO.name not in card_text(shared)  # waiting is not coming (yet)
     assert "デジタル推進課" not in card_text(shared)
 
@@ -200,7 +200,29 @@ async def test_the_third_on_site_waits_and_gets_the_seat_someone_gives_up(
     assert "席を確保しました" in card_text(seated)
     assert selected(seated)["slot"] == "pm"
     shared = await event_card_showing(bot, connector, announcement, "キャンセル待ち 0名")
-    assert "愛媛県庁（1）: " in card_text(shared) and HANAKO.name not in card_text(shared)
+    assert "愛媛県庁（1）：" in card_text(shared) and HANAKO.name not in card_text(shared)
+
+
+async def test_registrants_see_where_they_stand_on_the_event_card(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    announcement = await a_decided_day(bot, activities, connector)
+    await register(bot, activities, announcement, HANAKO, **on_site("imabari"))
+    await register(bot, activities, announcement, JIRO, **on_site("uwajima"))
+    await register(bot, activities, announcement, TARO, **on_site("ehime"))
+
+    # The card everyone sees asks the Teams clients of those registered for their own view…
+    shared = await event_card_showing(bot, connector, announcement, "キャンセル待ち 1名")
+    refresh = shared["refresh"]
+    assert refresh["action"]["verb"] == "event.card.own"
+    assert set(refresh["userIds"]) == {HANAKO.teams_id, JIRO.teams_id, TARO.teams_id}
+    assert "あなた" not in card_text(shared)
+
+    # …which Teams fetches by itself: the same card, saying where that person stands.
+    taro = invoke_card(await bot.send(press(activities, announcement, "event.card.own", TARO)))
+    assert "あなた: 現地のキャンセル待ち 1番目" in card_text(taro)
+    assert "現地 2/2名" in card_text(taro)
+    assert taro["refresh"]["userIds"] == [TARO.teams_id]
 
 
 async def test_someone_waiting_takes_online_instead(

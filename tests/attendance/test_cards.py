@@ -95,12 +95,13 @@ def test_the_event_card_counts_and_groups_names_by_municipality() -> None:
     assert "職員 002（オンライン）" in text
     assert "大洲市" not in text and "職員 004" not in text and "職員 005" not in text
     assert "情報政策課" not in text  # departments stay off the shared card
-    [button] = [a for a in card["actions"] if a["type"] == "Action.Execute"]
+    [button, coordinator] = [a for a in card["actions"] if a["type"] == "Action.Execute"]
     assert (button["title"], button["verb"], button["data"]) == (
         "参加登録",
         "event.view",
         {"event_id": 7},
     )
+    assert (coordinator["verb"], coordinator["data"]) == ("event.coordinator", {"event_id": 7})
 
 
 def test_two_hundred_people_from_every_municipality_keep_the_card_small() -> None:
