@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 from botbuilder.core import InvokeResponse, MessageFactory, TurnContext
@@ -18,6 +19,7 @@ from botbuilder.schema import Activity
 from bot.activities import invoke_card_response, invoke_message_response, message_to_activity
 from dialogs.dispatch import Dispatcher, Installation
 from dialogs.replies import Reply
+from dialogs.threads.capture import LiveMessage, ThreadCapture
 from dialogs.turn import ConversationKind, Person, Place, Turn
 
 log = logging.getLogger(__name__)
@@ -27,8 +29,9 @@ CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 
 
 class IyoBot(TeamsActivityHandler):  # type: ignore[misc]
-    def __init__(self, dispatcher: Dispatcher) -> None:
+    def __init__(self, dispatcher: Dispatcher, threads: ThreadCapture | None = None) -> None:
         self._dispatcher = dispatcher
+        self._threads = threads
 
     # Messages: commands (typed) and Action.Submit posts (a `value`, no text).
     async def on_message_activity(self, turn_context: TurnContext) -> None:
@@ -40,11 +43,28 @@ class IyoBot(TeamsActivityHandler):  # type: ignore[misc]
             await _say(turn_context, await self._dispatcher.on_action(turn))
             return
         place = place_of(activity)
+        if place.kind == "channel" and self._threads is not None:
+            # Every channel message is kept (RSC delivers them all); one that @mentions the
+            # bot is also a command.
+            await self._threads.message(live_message(activity))
         if place.kind != "personal" and not mentions_bot(activity):
             # Channel traffic the bot receives through RSC is not a command.
             return
         turn = _turn(activity, text=command_text(activity))
         await _say(turn_context, await self._dispatcher.on_command(turn))
+
+    # Edits and deletions of channel messages (Teams sends them with RSC).
+    async def on_teams_message_edit(self, turn_context: TurnContext) -> None:
+        if self._threads is not None and _in_channel(turn_context.activity):
+            await self._threads.edit(live_message(turn_context.activity))
+
+    async def on_teams_message_soft_delete(self, turn_context: TurnContext) -> None:
+        if self._threads is not None and _in_channel(turn_context.activity):
+            await self._threads.delete(live_message(turn_context.activity))
+
+    async def on_teams_message_undelete(self, turn_context: TurnContext) -> None:
+        if self._threads is not None and _in_channel(turn_context.activity):
+            await self._threads.undelete(live_message(turn_context.activity))
 
     # Action.Execute (Universal Actions).
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
@@ -186,6 +206,46 @@ def place_of(activity: Activity) -> Place:
         or (conversation_id.split(";", 1)[0] if kind == "channel" else None),
         thread_id=thread,
     )
+
+
+def _in_channel(activity: Activity) -> bool:
+    return place_of(activity).kind == "channel"
+
+
+def live_message(activity: Activity) -> LiveMessage:
+    """A channel message activity (new, edited or deleted) as the thread store reads it."""
+    place = place_of(activity)
+    sender = activity.from_property
+    message_id = activity.id or ""
+    html_body = next(
+        (
+            a.content
+            for a in activity.attachments or []
+            if a.content_type == "text/html" and isinstance(a.content, str)
+        ),
+        None,
+    )
+    return LiveMessage(
+        channel_id=place.channel_id or place.base_conversation_id,
+        message_id=message_id,
+        root_id=place.thread_id or activity.reply_to_id or message_id,
+        at=_utc(activity.timestamp),
+        conversation_id=place.base_conversation_id,
+        team_aad_group_id=place.team_aad_group_id,
+        tenant_id=place.tenant_id,
+        reply_to_id=activity.reply_to_id,
+        author_name=(sender.name if sender else None) or None,
+        author_aad_id=getattr(sender, "aad_object_id", None) if sender else None,
+        text=activity.text or "",
+        html=html_body,
+    )
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    """Teams stamps activities in UTC ("…Z"); a stamp without its zone is read as UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
 
 
 def person_of(activity: Activity) -> Person:

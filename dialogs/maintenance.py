@@ -9,6 +9,7 @@ from core.jpcalendar import at, local_date
 from dialogs.context import TaskContext
 from dialogs.platform.tasks import ensure_scheduled, schedule
 from dialogs.router import Router
+from dialogs.threads.retention import prune_old_threads
 from storage.db import Database
 from storage.repositories.activities import prune_processed_activities
 
@@ -28,6 +29,8 @@ def next_night(now: datetime, zone: Any) -> datetime:
 async def prune(ctx: TaskContext, payload: dict[str, Any]) -> None:
     now = ctx.clock.now()
     await prune_processed_activities(ctx.session, now - KEEP_ACTIVITY_IDS)
+    # Channel threads are kept RETENTION_MONTHS after their last activity.
+    await prune_old_threads(ctx.session, now, ctx.services.settings.retention_months)
     await schedule(ctx.session, PRUNE, "daily", next_night(now, ctx.services.settings.zone))
 
 
