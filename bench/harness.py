@@ -1,5 +1,6 @@
 """What the benchmarks share: a fresh database, the fake Bot Connector, the app and the bare
-botbuilder baseline bot as child processes, percentiles and a description of the machine.
+botbuilder baseline bot as child processes, percentiles and a description of the machine, and
+bursts of invokes all in flight at once (`staff`, `open_connections`, `fire`).
 
 The baseline bot runs as `python -m bench.harness PORT`: stock `CloudAdapter` + a tiny
 `ActivityHandler` that echoes every message and answers every invoke with one fixed card, no
@@ -9,20 +10,25 @@ storage and no routing. It is what botbuilder costs before the app does anything
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import os
 import platform
 import secrets
 import sys
 import tempfile
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import asyncpg
 
-from tests.fakes.connector import FakeConnector, FakeTeam
-from tests.fixtures.connector import TEAM, TENANT_ID
+from tests.fakes.connector import ADAPTIVE_CARD, FakeConnector, FakeTeam
+from tests.fixtures.connector import TEAM, TENANT_ID, TeamsUser
 from tools import localstack
 
 PG_ADMIN = os.environ.get("BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -173,6 +179,110 @@ def serve_baseline(port: int) -> None:
     app.router.add_get("/readyz", ready)
     app.router.add_get("/healthz", ready)
     web.run_app(app, host="127.0.0.1", port=port, print=None)
+
+
+# --- bursts of invokes ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What one POST of a burst got back: round trip, status, and the card answered (if any)."""
+
+    latency_ms: float
+    status: int
+    card: dict[str, Any] | None
+    text: str
+
+    @property
+    def problem(self) -> str | None:
+        """One line when this is not a 200 answered with a card."""
+        if self.status != 200:
+            return f"HTTP {self.status}: {self.text[:200]}"
+        if self.card is None:
+            return f"not a card: {self.text[:200]}"
+        return None
+
+
+@dataclass(frozen=True)
+class Burst:
+    """The answers of a burst, in the order of the bodies sent, and how long it took."""
+
+    answers: list[Answer]
+    seconds: float
+
+    @property
+    def latencies_ms(self) -> list[float]:
+        return [answer.latency_ms for answer in self.answers]
+
+
+def staff(size: int, series: int) -> list[TeamsUser]:
+    """`size` distinct staff members (own Teams id, Entra object id and name); `series`
+    (0–4095) keeps the people of different benchmarks apart."""
+    return [
+        TeamsUser(
+            name=f"職員 {n:03d}",
+            teams_id=f"29:1bench{series:03x}{n:04d}",
+            aad_object_id=f"aad00000-0000-4000-b{series:03x}-{n:012d}",
+            upn=f"staff{series:03x}{n:04d}@pref.ehime.example",
+        )
+        for n in range(size)
+    ]
+
+
+def walk(node: object) -> Iterator[dict[str, Any]]:
+    """Every object in a card (or any JSON), depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+
+
+def card_text(card: dict[str, Any]) -> str:
+    """Every `text` of a card, joined by spaces (TextBlocks and TextRuns)."""
+    return " ".join(str(node["text"]) for node in walk(card) if isinstance(node.get("text"), str))
+
+
+def client(width: int) -> aiohttp.ClientSession:
+    """An HTTP client that keeps `width` connections open at once."""
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=width + 10),
+        timeout=aiohttp.ClientTimeout(total=60),
+    )
+
+
+async def open_connections(session: aiohttp.ClientSession, url: str, count: int) -> None:
+    """Open `count` keep-alive connections first, so a burst measures invokes, not the listen
+    backlog of hundreds of simultaneous TCP handshakes."""
+
+    async def one() -> None:
+        async with session.get(f"{url}/healthz") as response:
+            await response.read()
+
+    await asyncio.gather(*(one() for _ in range(count)))
+
+
+async def fire(session: aiohttp.ClientSession, url: str, bodies: list[dict[str, Any]]) -> Burst:
+    """POST all `bodies` to `url`/api/messages at once; what each got back, in their order."""
+
+    async def one(body: dict[str, Any]) -> Answer:
+        started = time.perf_counter()
+        async with session.post(f"{url}/api/messages", json=body) as response:
+            text = await response.text()
+        latency = (time.perf_counter() - started) * 1000
+        card = None
+        with contextlib.suppress(ValueError):
+            answer = json.loads(text) if text else None
+            if isinstance(answer, dict) and answer.get("type") == ADAPTIVE_CARD:
+                value = answer.get("value")
+                card = value if isinstance(value, dict) else None
+        return Answer(latency, response.status, card, text)
+
+    started = time.perf_counter()
+    answers = await asyncio.gather(*(one(body) for body in bodies))
+    return Burst(list(answers), time.perf_counter() - started)
 
 
 if __name__ == "__main__":

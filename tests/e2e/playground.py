@@ -56,6 +56,11 @@ def choose_on_card(card: Locator, option: str, *, nth: int = 0) -> None:
     card.page.get_by_role("option", name=option, exact=True).click()
 
 
+def choose_expanded_on_card(card: Locator, option: str) -> None:
+    """Pick `option` among the radio buttons of an expanded Input.ChoiceSet on `card`."""
+    card.get_by_role("radio", name=option, exact=True).check()
+
+
 def _fold(text: str) -> str:
     return " ".join(text.split()).casefold()
 
