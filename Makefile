@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell $(PYTHON) -c "import hashlib,sys;print(hashl
 
 TIMED := $(PYTHON) -m tools.timed
 
-.PHONY: run test lint typecheck unit e2e bench package venv playground clean
+.PHONY: run test lint typecheck unit e2e bench package venv playground manifest-schema clean
 
 venv: $(STAMP)
 
@@ -28,7 +28,7 @@ lint: venv
 typecheck: venv
 	$(PY) -m mypy
 
-unit: venv
+unit: venv manifest-schema
 	$(PY) -m pytest -q -m "not e2e"
 
 # Browser tests: the bot, the Agents Playground and headless Chromium (see tests/e2e/).
@@ -43,10 +43,29 @@ tools/playground/node_modules/.package-lock.json: tools/playground/package-lock.
 		cd tools/playground && npm ci --no-audit --no-fund --loglevel=error; \
 	else echo "npm not found: the Agents Playground is not installed (browser tests skip)"; fi
 
+# The official Teams app manifest JSON schemas (npm @microsoft/app-manifest, pinned), for the
+# offline schema test in tests/manifest/; installed into tools/manifest/node_modules (git-ignored).
+manifest-schema: tools/manifest/node_modules/.package-lock.json
+
+tools/manifest/node_modules/.package-lock.json: tools/manifest/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd tools/manifest && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts; \
+	else echo "npm not found: the Teams manifest schemas are not installed (the schema test skips)"; fi
+
+# The Teams app package build/iyowork-teams.zip for one tenant (docs/deploy.md).
+ifneq ($(filter package,$(MAKECMDGOALS)),)
+ifeq ($(and $(MicrosoftAppId),$(BOT_DOMAIN)),)
+$(error make package needs MicrosoftAppId and BOT_DOMAIN, e.g. MicrosoftAppId=<bot app id> BOT_DOMAIN=iyowork.example.lg.jp make package)
+endif
+endif
+
+package: venv
+	@$(PY) -m tools.package
+
 # Every phase is timed; the table at the end says where the minutes went.
 test:
 	@$(TIMED) --reset
-	@$(TIMED) install -- $(MAKE) --no-print-directory venv playground
+	@$(TIMED) install -- $(MAKE) --no-print-directory venv playground manifest-schema
 	@$(TIMED) lint -- $(MAKE) --no-print-directory lint
 	@$(TIMED) typecheck -- $(MAKE) --no-print-directory typecheck
 	@$(TIMED) "unit tests" -- $(MAKE) --no-print-directory unit

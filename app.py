@@ -29,6 +29,9 @@ from dialogs.platform.outbox import OutboxWorker
 from dialogs.platform.scheduler import Scheduler
 from dialogs.platform.tasks import TaskRunner
 from dialogs.replies import Message
+from dialogs.threads.capture import ThreadCapture
+from dialogs.threads.tasks import ThreadSyncWorker
+from graph.client import graph_client, graph_configured
 from storage.db import Database
 from storage.migrate import migrate
 
@@ -63,6 +66,12 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Applicat
     dispatcher = Dispatcher(database, services, on_committed=outbox.wake)
     tasks = TaskRunner(database, router.tasks, lambda session: TaskContext(session, services))
     scheduler = Scheduler(outbox, tasks)
+    # Channel history from Graph, when the app registration can sign in to it.
+    thread_sync = (
+        ThreadSyncWorker(database, clock, settings, lambda: graph_client(settings))
+        if graph_configured(settings)
+        else None
+    )
 
     app = web.Application(client_max_size=MAX_BODY_BYTES * 4)
     app[TASKS_KEY] = tasks
@@ -70,7 +79,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Applicat
         app,
         settings=settings,
         adapter=adapter,
-        bot=IyoBot(dispatcher),
+        bot=IyoBot(dispatcher, threads=ThreadCapture(database, clock)),
         readiness=database.is_ready,
         max_body_bytes=MAX_BODY_BYTES,
     )
@@ -85,8 +94,12 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Applicat
         await migrate(settings.database_url)
         await maintenance.seed(database, clock.now(), settings.zone)
         scheduler.start()
+        if thread_sync is not None:
+            await thread_sync.start()
 
     async def stop(_: web.Application) -> None:
+        if thread_sync is not None:
+            await thread_sync.stop()
         await scheduler.shutdown()
         await database.dispose()
 

@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="LOG_LEVEL")
     log_format: Literal["text", "json"] = Field("text", alias="LOG_FORMAT")
     export_secret: str = Field("", alias="EXPORT_SECRET")
+    # Microsoft Graph (channel history): tests and benchmarks point it at a fake on 127.0.0.1.
+    graph_base_url: str = Field("https://graph.microsoft.com/v1.0", alias="GRAPH_BASE_URL")
+    # How often the channels the bot is installed in are synced from Graph.
+    threads_sync_minutes: int = Field(15, alias="THREADS_SYNC_MINUTES", ge=1, le=1440)
+    # The app's pages in Teams (app details, store listing); each organisation should set its own.
+    website_url: str = Field("https://www.pref.ehime.jp/", alias="WEBSITE_URL")
+    privacy_url: str = Field(
+        "https://www.pref.ehime.jp/h12200/jyouhoukoukai/kojin2.html", alias="PRIVACY_URL"
+    )
+    terms_url: str = Field("https://www.pref.ehime.jp/", alias="TERMS_URL")
     # Tests steer the clock of a bot in another process through this file (ISO 8601 inside).
     clock_file: str = Field("", alias="IYOWORK_CLOCK_FILE")
 
@@ -74,12 +84,20 @@ class Settings(BaseSettings):
             raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
         return value
 
-    @field_validator("public_base_url")
+    @field_validator("public_base_url", "graph_base_url")
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("website_url", "privacy_url", "terms_url")
+    @classmethod
+    def _https_page(cls, value: str) -> str:
+        # Teams shows these links in the app details; it accepts only https pages there.
+        if not value.startswith("https://"):
+            raise ValueError("must start with https://")
+        return value
 
     @property
     def auth_enabled(self) -> bool:

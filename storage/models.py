@@ -270,3 +270,95 @@ class RegistrationRow(Base):
     queue_no: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class FeedbackRow(Base):
+    """One person's impressions (感想) of an event: one row per person and event, so answering
+    again edits it. An anonymous answer keeps no name, municipality or department."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (UniqueConstraint("event_id", "person_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    person_key: Mapped[str] = mapped_column(String(512))
+    name: Mapped[str] = mapped_column(String(512), default="")
+    municipality: Mapped[str | None] = mapped_column(String(32))
+    department: Mapped[str] = mapped_column(String(256), default="")
+    participation: Mapped[str] = mapped_column(String(16))  # onsite | online | unregistered
+    rating: Mapped[int] = mapped_column(Integer)  # 1–5
+    good: Mapped[str] = mapped_column(Text, default="")
+    trouble: Mapped[str] = mapped_column(Text, default="")
+    issues: Mapped[Json]  # {"codes": ["equipment", "network", …]}
+    issue_details: Mapped[str] = mapped_column(Text, default="")
+    next_themes: Mapped[str] = mapped_column(Text, default="")
+    again: Mapped[str | None] = mapped_column(String(8))  # yes | maybe | no
+    recommend: Mapped[str | None] = mapped_column(String(8))
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ChannelMessageRow(Base):
+    """A post or reply in a channel the bot is in, kept as people see it: from the live
+    activities Teams sends (RSC) and from Graph (history and repair). `root_id` is the thread
+    (the root post's id; a root's own id for a root). The author's municipality is not copied
+    here: it is read from `people.municipality` (参加登録) when the thread is read."""
+
+    __tablename__ = "channel_message"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "message_id"),
+        Index("ix_channel_message_thread", "channel_id", "root_id"),
+        Index("ix_channel_message_modified", "modified_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_aad_group_id: Mapped[str | None] = mapped_column(String(64))
+    channel_id: Mapped[str] = mapped_column(String(512))
+    message_id: Mapped[str] = mapped_column(String(64))
+    root_id: Mapped[str] = mapped_column(String(64))
+    reply_to_id: Mapped[str | None] = mapped_column(String(64))
+    author_name: Mapped[str | None] = mapped_column(String(512))
+    author_aad_id: Mapped[str | None] = mapped_column(String(64))
+    author_kind: Mapped[str] = mapped_column(String(16), default="user")  # user | application
+    subject: Mapped[str | None] = mapped_column(String(512))
+    text: Mapped[str] = mapped_column(Text, default="")  # clean text (dialogs/threads/body.py)
+    html: Mapped[str] = mapped_column(Text, default="")  # the body as Teams sent it
+    reactions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    importance: Mapped[str | None] = mapped_column(String(16))
+    web_url: Mapped[str | None] = mapped_column(String(2048))
+    created_at: Mapped[datetime]
+    # Graph's lastModifiedDateTime (edits, reactions, deletion) or the live activity's time;
+    # a version older than the stored one never overwrites it.
+    modified_at: Mapped[datetime]
+    edited_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+    source: Mapped[str] = mapped_column(String(8))  # live | graph: where this version came from
+    stored_at: Mapped[datetime]
+
+
+class ChannelSyncRow(Base):
+    """Where the Graph sync of one channel stands. `cursor` is the next link of the round in
+    progress (backfill or delta), `delta_link` the end of the last complete delta round; both
+    are written in the transaction that stores the page they follow."""
+
+    __tablename__ = "channel_sync"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(512), unique=True)
+    team_aad_group_id: Mapped[str] = mapped_column(String(64))
+    history_available: Mapped[bool] = mapped_column(Boolean, default=True)
+    unavailable_reason: Mapped[str | None] = mapped_column(String(256))
+    backfill_started_at: Mapped[datetime | None]
+    backfill_done_at: Mapped[datetime | None]
+    cursor: Mapped[str | None] = mapped_column(Text)
+    delta_link: Mapped[str | None] = mapped_column(Text)
+    last_synced_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None]
+    # Set by the scheduled task `threads.sync`; the sync worker runs the channel and clears it.
+    requested_at: Mapped[datetime | None]
+    # A running sync holds the channel until then (one sync per channel across instances).
+    lease_until: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
