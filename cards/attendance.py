@@ -9,12 +9,14 @@ only ever goes into TextRuns or input values.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from cards.common import Card, Element, card, execute, heading, open_url, paragraph, plain
 from core.i18n import Translator
 
 VERB_REGISTER = "event.register"  # 登録する: save the inputs
 VERB_VIEW = "event.view"  # the presser's own registration card for an event
+VERB_REGISTER_FOR = "attendees.edit.save"  # a coordinator saves someone else's registration
 VERB_ONLINE = "event.register.online"  # a waitlisted person takes オンライン instead
 
 # The registration card's input ids.
@@ -68,13 +70,20 @@ class RegistrationView:
     errors: tuple[str, ...] = ()  # what is wrong with what they sent
     offer_online: bool = False  # waitlisted: the button to take オンライン instead
     calendar_url: str | None = None  # the event's .ics, once registered
+    # A coordinator changing someone else's registration: whose (key and name).
+    for_person: str | None = None
+    for_name: str | None = None
 
 
 def registration_card(view: RegistrationView, t: Translator) -> Card:
     """The card to register, change or cancel (欠席): one card for all three."""
-    data = {"event_id": view.event_id}
-    body: list[Element] = [
-        heading(t("attendance.card.heading"), size="Medium"),
+    data: dict[str, Any] = {"event_id": view.event_id}
+    body: list[Element] = [heading(t("attendance.card.heading"), size="Medium")]
+    if view.for_person is not None:
+        data["person_key"] = view.for_person
+        body[0] = heading(t("attendance.card.heading_for"), size="Medium")
+        body.append(plain((view.for_name or "", {"weight": "Bolder"})))
+    body += [
         plain((view.title, {"size": "Large", "weight": "Bolder"})),
         _fact(t("attendance.card.when"), view.when),
     ]
@@ -148,7 +157,8 @@ def registration_card(view: RegistrationView, t: Translator) -> Card:
         }
     )
     body.append(paragraph(t("attendance.card.change_hint"), subtle=True, size="Small"))
-    actions = [execute(t("attendance.card.submit"), VERB_REGISTER, data, style="positive")]
+    verb = VERB_REGISTER if view.for_person is None else VERB_REGISTER_FOR
+    actions = [execute(t("attendance.card.submit"), verb, data, style="positive")]
     if view.calendar_url:
         actions.append(open_url(t("attendance.card.calendar"), view.calendar_url))
     return card(body, actions)

@@ -13,6 +13,9 @@ from cards.common import Card, Element, card, execute, heading, paragraph, plain
 from core.i18n import Translator
 
 VERB_DETAILS = "attendees.details"  # a coordinator's own view with 部署 and メモ
+VERB_EDIT_FOR = "attendees.edit"  # a coordinator opens someone's registration to change it
+PERSON_INPUT = "person"  # a person key, from the picker of several matches
+PERSON_NAME_INPUT = "person_name"  # part of a name, typed on the detailed list
 
 _LABEL = {"isSubtle": True, "size": "Small"}
 _TEXT = {"size": "Small"}
@@ -45,6 +48,7 @@ class AttendeesView:
     hint: str | None = None  # catalog text under the lists
     detailed: bool = False  # with 部署 and メモ: for a coordinator's eyes only
     offer_details: bool = False  # the 詳細（コーディネーター用） button
+    editable: bool = False  # the detailed card offers to change someone's registration
 
 
 def attendees_card(view: AttendeesView, t: Translator) -> Card:
@@ -82,7 +86,55 @@ def attendees_card(view: AttendeesView, t: Translator) -> Card:
     if view.offer_details:
         data = {"event_id": view.event_id}
         actions.append(execute(t("attendance.lists.details"), VERB_DETAILS, data))
+    if view.detailed and view.editable:
+        # A name to type rather than a list to pick from: 200 names would not fit the card.
+        body.append(
+            {
+                "type": "Container",
+                "separator": True,
+                "items": [
+                    {
+                        "type": "Input.Text",
+                        "id": PERSON_NAME_INPUT,
+                        "label": t("attendance.lists.edit_label"),
+                        "placeholder": t("attendance.lists.edit_placeholder"),
+                        "isRequired": True,
+                        "errorMessage": t("attendance.lists.edit_required"),
+                        "maxLength": 100,
+                    },
+                    _edit_button(view.event_id, t),
+                ],
+            }
+        )
     return card(body, actions)
+
+
+def person_picker_card(
+    event_id: int, title: str, people: tuple[tuple[str, str], ...], t: Translator
+) -> Card:
+    """Several registrations match the typed name: which one (key, "name（municipality）")."""
+    body: list[Element] = [
+        heading(t("attendance.lists.edit_which"), size="Medium"),
+        plain((title, {"weight": "Bolder"})),
+        {
+            "type": "Input.ChoiceSet",
+            "id": PERSON_INPUT,
+            "style": "expanded",
+            "isRequired": True,
+            "errorMessage": t("attendance.lists.edit_required"),
+            "choices": [{"title": label, "value": key} for key, label in people],
+        },
+        _edit_button(event_id, t),
+    ]
+    return card(body)
+
+
+def _edit_button(event_id: int, t: Translator) -> Element:
+    data = {"event_id": event_id}
+    return {
+        "type": "ActionSet",
+        "actions": [execute(t("attendance.lists.edit"), VERB_EDIT_FOR, data)],
+    }
 
 
 @dataclass(frozen=True)

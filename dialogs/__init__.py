@@ -17,6 +17,7 @@ def build_router() -> Router:
     from dialogs.attendance import export as attendees_export
     from dialogs.attendance import handlers as attendance
     from dialogs.attendance import listing as attendance_lists
+    from dialogs.attendance import on_behalf as registrations_on_behalf
     from dialogs.events import editing as event_editing
     from dialogs.events import handlers as event_creation
     from dialogs.events import tasks as event_tasks
@@ -36,6 +37,7 @@ def build_router() -> Router:
         event_editing.router,
         event_tasks.router,
         attendance_lists.router,
+        registrations_on_behalf.router,
         attendees_export.router,
         feedback.router,
         thread_sync.router,

@@ -132,6 +132,8 @@ async def attendees_list(
     view = attendees_view(event, roster(registered), ctx.t, detailed=detailed)
     if offer_details:
         view = dataclasses.replace(view, offer_details=True)
+    if detailed and registered:
+        view = dataclasses.replace(view, editable=True)
     return attendees_card(view, ctx.t)
 
 

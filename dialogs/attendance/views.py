@@ -66,6 +66,7 @@ def registration_view(
     values: FormValues | None = None,
     notices: tuple[Notice, ...] = (),
     errors: tuple[ErrorCode, ...] = (),
+    for_person: Registration | None = None,
 ) -> RegistrationView:
     """The registration card for one reader. `own` (their registration) is given only on a
     card seen by them alone; a card posted in a channel gets neither `own` nor their values."""
@@ -86,6 +87,8 @@ def registration_view(
         errors=tuple(t(f"attendance.errors.{code}") for code in errors),
         offer_online=own is not None and own.status is Status.WAITLISTED,
         calendar_url=calendar_url(base_url, event.token) if own and own.attending else None,
+        for_person=for_person.person_key if for_person else None,
+        for_name=for_person.name if for_person else None,
     )
 
 

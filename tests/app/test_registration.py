@@ -97,6 +97,17 @@ async def event_card_showing(
     raise AssertionError(f"the event card never showed {text!r}")
 
 
+async def personal_sent(connector: FakeConnector, count: int) -> list[Posted]:
+    """Waits (bounded) until `count` personal messages were sent; they come back."""
+    for _ in range(50):
+        found = personal_messages(connector)
+        if len(found) >= count:
+            return found
+        with contextlib.suppress(TimeoutError):
+            await connector.wait_for_sent(len(connector.sent) + 1, within=0.2)
+    raise AssertionError(f"{count} personal messages never came: {personal_messages(connector)}")
+
+
 def personal_messages(connector: FakeConnector) -> list[Posted]:
     return [p for p in connector.sent if p.conversation_id.startswith("a:")]
 
@@ -309,6 +320,49 @@ async def test_after_the_deadline_only_coordinators_can_change(
     assert "席を確保しました" in card_text(taro)
     still = invoke_card(await bot.send(press(activities, announcement, "event.view", HANAKO)))
     assert "現地参加で登録しています" in card_text(still)
+
+
+async def test_after_the_deadline_a_coordinator_changes_someone_elses_registration(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    announcement = await a_decided_day(bot, activities, connector)
+    await register(bot, activities, announcement, HANAKO, **on_site("imabari"))
+    await register(bot, activities, announcement, JIRO, **on_site("uwajima"))
+    await register(bot, activities, announcement, SABURO, **on_site("yawatahama"))
+    bot.clock.set(datetime(2026, 12, 14, 18, 0, tzinfo=JST))  # registration has closed
+
+    # Hanako phones Taro (a coordinator): she cannot come. From the detailed list…
+    listed = invoke_card(await bot.send(press(activities, announcement, "attendees.details", TARO)))
+    [pick] = actions(listed, "attendees.edit")
+    opened = invoke_card(
+        await bot.send(press(activities, announcement, pick["verb"], TARO, person_name="花子"))
+    )
+    assert "参加登録の変更（コーディネーター）" in card_text(opened)
+    assert HANAKO.name in card_text(opened) and inputs(opened)["mode"] == "onsite"
+    [save] = actions(opened, "attendees.edit.save")
+    assert save["data"]["person_key"] == HANAKO.aad_object_id
+
+    done = invoke_card(
+        await bot.send(
+            press(
+                activities, announcement, save["verb"], TARO, **{**save["data"], "mode": "absent"}
+            )
+        )
+    )
+    assert f"{HANAKO.name} さんの登録を変更しました" in card_text(done)
+
+    # Her seat goes to Saburo, first in line; both hear it personally.
+    texts = [p.text or "" for p in await personal_sent(connector, 2)]
+    assert any("コーディネーターの 松山 太郎 さんが変更しました" in text for text in texts)
+    assert any("キャンセル待ちから現地参加に確定しました" in text for text in texts)
+    shared = await event_card_showing(bot, connector, announcement, "八幡浜市（1）")
+    assert SABURO.name in card_text(shared) and HANAKO.name not in card_text(shared)
+
+    # Nobody else can: the same invoke forged by Jiro changes nothing.
+    forged = await bot.send(
+        press(activities, announcement, save["verb"], JIRO, **{**save["data"], "mode": "onsite"})
+    )
+    assert "コーディネーター" in str(forged.body)
 
 
 async def test_remembered_organisation_fills_the_card_in_personal_chat_only(
