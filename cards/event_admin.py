@@ -13,7 +13,7 @@ from typing import Literal
 
 from cards.attendance import VERB_VIEW as VERB_REGISTRATION
 from cards.common import Card, Element, card, execute, heading, paragraph, plain
-from cards.polls import FieldView
+from cards.event_forms import EventCreationView, event_fields
 from core.i18n import Translator
 
 VERB_COORDINATOR = "event.coordinator"
@@ -47,17 +47,11 @@ class EventMenuView:
 
 @dataclass(frozen=True)
 class EventEditView:
-    """The edit form: each field's value (the event's, or what was typed) and its errors."""
+    """The edit form: the creation form's fields with the event's values (or what was typed)
+    and their errors."""
 
     event_id: int
-    title: FieldView = field(default_factory=FieldView)
-    date: FieldView = field(default_factory=FieldView)
-    venue: FieldView = field(default_factory=FieldView)
-    capacity: FieldView = field(default_factory=FieldView)
-    meeting_url: FieldView = field(default_factory=FieldView)
-    deadline: FieldView = field(default_factory=FieldView)
-    date_note: str | None = None  # the day is a holiday or weekend (allowed, but said)
-    other_errors: tuple[str, ...] = ()
+    form: EventCreationView = field(default_factory=EventCreationView)
 
 
 def coordinator_menu_card(view: EventMenuView, t: Translator) -> Card:
@@ -91,20 +85,8 @@ def coordinator_menu_card(view: EventMenuView, t: Translator) -> Card:
 def edit_card(view: EventEditView, t: Translator) -> Card:
     """The creation form's fields with the event's values; saving tells registrants what
     changed for them."""
-    fields = (view.title, view.date, view.venue, view.capacity, view.meeting_url, view.deadline)
     body: list[Element] = [heading(t("events.admin.edit_heading"))]
-    if view.other_errors or any(f.errors for f in fields):
-        body.append(_notice(t("events.create.fix"), "Attention"))
-    body.extend(_lines(view.other_errors, "Attention"))
-    body.extend(_text_input("title", view.title, t, required=True, max_length=_TITLE_MAX))
-    body.extend(_text_input("date", view.date, t, required=True))
-    if view.date_note:
-        body.extend(_lines((view.date_note,), "Warning"))
-    body.extend(_text_input("venue", view.venue, t, max_length=_VENUE_MAX))
-    body.extend(_text_input("capacity", view.capacity, t))
-    body.append(paragraph(t("events.admin.capacity_note"), subtle=True, size="Small"))
-    body.extend(_text_input("meeting_url", view.meeting_url, t, max_length=_URL_MAX, url=True))
-    body.extend(_text_input("deadline", view.deadline, t))
+    body.extend(event_fields(view.form, t, capacity_note=t("events.admin.capacity_note")))
     body.append(paragraph(t("events.admin.told_note"), subtle=True, size="Small"))
     data = {"event_id": view.event_id}
     actions = [
@@ -141,34 +123,3 @@ def _title(title: str) -> Element:
 def _notice(text: str, color: str) -> Element:
     """A line that may quote user text (a notice naming the event, say)."""
     return plain((text, {"color": color, "weight": "Bolder"}))
-
-
-def _lines(messages: tuple[str, ...], color: str) -> list[Element]:
-    return [plain((message, {"color": color, "size": "Small"})) for message in messages]
-
-
-def _text_input(
-    name: str,
-    view: FieldView,
-    t: Translator,
-    *,
-    required: bool = False,
-    max_length: int | None = None,
-    url: bool = False,
-) -> list[Element]:
-    element: Element = {
-        "type": "Input.Text",
-        "id": name,
-        "label": t(f"events.create.{name}"),
-        "placeholder": t(f"events.create.{name}_placeholder"),
-        "value": view.value,
-    }
-    if required:
-        element["isRequired"] = True
-        element["errorMessage"] = t("events.create.required")
-    if url:
-        element["style"] = "Url"
-    if max_length:
-        # Room beyond the limit, so a too-long value stays visible next to its error.
-        element["maxLength"] = max(max_length, len(view.value))
-    return [element, *_lines(view.errors, "Attention")]

@@ -5,9 +5,10 @@ text, so they only go into input values and TextRuns."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from cards.common import Card, Element, card, execute, heading, plain
-from cards.polls import FieldView
+from cards.common import Card, Element, card, execute, heading, paragraph, plain
+from cards.forms import FieldView, error_lines, text_field
 from core.i18n import Translator
 
 VERB_CREATE = "event.create"
@@ -33,55 +34,39 @@ class EventCreationView:
 
 
 def event_creation_card(view: EventCreationView, t: Translator) -> Card:
-    body: list[Element] = [heading(t("events.create.heading"))]
-    fields = (view.title, view.date, view.venue, view.capacity, view.meeting_url, view.deadline)
-    if view.other_errors or any(f.errors for f in fields):
-        body.append(_notice(t("events.create.fix"), "Attention"))
-    body.extend(_lines(view.other_errors, "Attention"))
-    body.extend(_text_input("title", view.title, t, required=True, max_length=_TITLE_MAX))
-    body.extend(_text_input("date", view.date, t, required=True))
-    if view.date_note:
-        body.extend(_lines((view.date_note,), "Warning"))
-    body.extend(_text_input("venue", view.venue, t, max_length=_VENUE_MAX))
-    body.extend(_text_input("capacity", view.capacity, t))
-    body.extend(_text_input("meeting_url", view.meeting_url, t, max_length=_URL_MAX, url=True))
-    body.extend(_text_input("deadline", view.deadline, t))
+    body: list[Element] = [heading(t("events.create.heading")), *event_fields(view, t)]
     return card(body, [execute(t("events.create.submit"), VERB_CREATE, {}, style="positive")])
 
 
-def _text_input(
-    name: str,
-    view: FieldView,
-    t: Translator,
-    *,
-    required: bool = False,
-    max_length: int | None = None,
-    url: bool = False,
+def event_fields(
+    view: EventCreationView, t: Translator, *, capacity_note: str | None = None
 ) -> list[Element]:
-    element: Element = {
-        "type": "Input.Text",
-        "id": name,
-        "label": t(f"events.create.{name}"),
-        "placeholder": t(f"events.create.{name}_placeholder"),
-        "value": view.value,
-    }
-    if required:
-        element["isRequired"] = True
-        element["errorMessage"] = t("events.create.required")
-    if url:
-        element["style"] = "Url"
-    if max_length:
-        # Room beyond the limit, so a too-long value typed in the command can be shown again.
-        element["maxLength"] = max(max_length, len(view.value))
-    return [element, *_lines(view.errors, "Attention")]
+    """The day's fields, shared by the creation and the edit form: what is wrong on top, each
+    field with its errors, a note under the date when offices are closed that day."""
+    fields = (view.title, view.date, view.venue, view.capacity, view.meeting_url, view.deadline)
+    body: list[Element] = []
+    if view.other_errors or any(f.errors for f in fields):
+        body.append(_notice(t("events.create.fix"), "Attention"))
+    body.extend(error_lines(view.other_errors))
+    body.extend(_field("title", view.title, t, required=True, max_length=_TITLE_MAX))
+    body.extend(_field("date", view.date, t, required=True))
+    if view.date_note:
+        body.extend(error_lines((view.date_note,), "Warning"))
+    body.extend(_field("venue", view.venue, t, max_length=_VENUE_MAX))
+    body.extend(_field("capacity", view.capacity, t))
+    if capacity_note:
+        body.append(paragraph(capacity_note, subtle=True, size="Small"))
+    body.extend(_field("meeting_url", view.meeting_url, t, max_length=_URL_MAX, url=True))
+    body.extend(_field("deadline", view.deadline, t))
+    return body
+
+
+def _field(name: str, view: FieldView, t: Translator, **options: Any) -> list[Element]:
+    return text_field(name, view, t, catalog="events.create", **options)
 
 
 def _notice(text: str, color: str) -> Element:
     return {"type": "TextBlock", "text": text, "wrap": True, "color": color, "weight": "Bolder"}
-
-
-def _lines(messages: tuple[str, ...], color: str) -> list[Element]:
-    return [plain((message, {"color": color, "size": "Small"})) for message in messages]
 
 
 def notice_card(text: str) -> Card:

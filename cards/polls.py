@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cards.common import Card, Element, card, execute, heading, open_url, paragraph, plain
+from cards.forms import FieldView, error_lines, text_field
 from core.i18n import Translator
 
 VERB_ANSWER = "poll.answer"
@@ -173,6 +174,10 @@ def _facts(view: PollView, t: Translator) -> list[Element]:
     return facts
 
 
+def _field(name: str, view: FieldView, t: Translator, **options: Any) -> list[Element]:
+    return text_field(name, view, t, catalog="polls.create", **options)
+
+
 def _notice(text: str, color: str) -> Element:
     return {"type": "TextBlock", "text": text, "wrap": True, "color": color, "weight": "Bolder"}
 
@@ -228,12 +233,6 @@ FORM_INPUTS: tuple[str, ...] = ("title", "dates", "venue", "capacity", "deadline
 
 
 @dataclass(frozen=True)
-class FieldView:
-    value: str = ""
-    errors: tuple[str, ...] = ()  # sentences that may quote what was typed
-
-
-@dataclass(frozen=True)
 class CreationView:
     title: FieldView = field(default_factory=FieldView)
     dates: FieldView = field(default_factory=FieldView)
@@ -250,11 +249,11 @@ def creation_card(view: CreationView, t: Translator) -> Card:
     fields = (view.title, view.dates, view.venue, view.capacity, view.deadline)
     if any(f.errors for f in fields) or view.results_errors:
         body.append(_notice(t("polls.create.fix"), "Attention"))
-    body.extend(_text_input("title", view.title, t, required=True, max_length=100))
-    body.extend(_text_input("dates", view.dates, t, required=True, multiline=True))
-    body.extend(_text_input("venue", view.venue, t, max_length=100))
-    body.extend(_text_input("capacity", view.capacity, t))
-    body.extend(_text_input("deadline", view.deadline, t))
+    body.extend(_field("title", view.title, t, required=True, max_length=100))
+    body.extend(_field("dates", view.dates, t, required=True, multiline=True))
+    body.extend(_field("venue", view.venue, t, max_length=100))
+    body.extend(_field("capacity", view.capacity, t))
+    body.extend(_field("deadline", view.deadline, t))
     body.append(
         {
             "type": "Input.Toggle",
@@ -265,39 +264,8 @@ def creation_card(view: CreationView, t: Translator) -> Card:
             "valueOff": "false",
         }
     )
-    body.extend(_errors(view.results_errors))
+    body.extend(error_lines(view.results_errors))
     return card(body, [execute(t("polls.create.submit"), VERB_CREATE, {}, style="positive")])
-
-
-def _text_input(
-    name: str,
-    view: FieldView,
-    t: Translator,
-    *,
-    required: bool = False,
-    multiline: bool = False,
-    max_length: int | None = None,
-) -> list[Element]:
-    element: Element = {
-        "type": "Input.Text",
-        "id": name,
-        "label": t(f"polls.create.{name}"),
-        "placeholder": t(f"polls.create.{name}_placeholder"),
-        "value": view.value,
-    }
-    if required:
-        element["isRequired"] = True
-        element["errorMessage"] = t("polls.create.required")
-    if multiline:
-        element["isMultiline"] = True
-    if max_length:
-        # Room beyond the limit, so a too-long value typed in the command can be shown again.
-        element["maxLength"] = max(max_length, len(view.value))
-    return [element, *_errors(view.errors)]
-
-
-def _errors(messages: tuple[str, ...]) -> list[Element]:
-    return [plain((message, {"color": "Attention", "size": "Small"})) for message in messages]
 
 
 # --- coordinators ---------------------------------------------------------------------------
@@ -381,7 +349,7 @@ def deadline_card(
     typed); blank means no deadline."""
     data = {"poll_id": poll_id}
     body: list[Element] = [_title(title), heading(t("polls.deadline.title"), size="Medium")]
-    body.extend(_text_input(DEADLINE_INPUT, FieldView(current, errors), t))
+    body.extend(_field(DEADLINE_INPUT, FieldView(current, errors), t))
     actions = [
         execute(t("polls.deadline.save"), VERB_DEADLINE_SAVE, data, style="positive"),
         execute(t("polls.coordinator.back"), VERB_COORDINATOR, data),
@@ -411,7 +379,7 @@ def candidates_card(
             "value": typed,
         }
     )
-    body.extend(_errors(errors))
+    body.extend(error_lines(errors))
     body.append(
         {
             "type": "Input.ChoiceSet",

@@ -36,7 +36,8 @@ from cards.event_admin import (
     coordinator_menu_card,
     edit_card,
 )
-from cards.polls import FieldView
+from cards.event_forms import EventCreationView
+from cards.forms import FieldView
 from core.i18n import Translator
 from core.jpcalendar import format_time
 from dialogs.attendance.model import Mode, Registration, Status
@@ -374,14 +375,16 @@ def _edit_card(
     day = errors.day if errors is not None else None
     view = EventEditView(
         event_id=event.id,
-        title=field_view("title", form.title),
-        date=field_view("date", form.date),
-        venue=field_view("venue", form.venue),
-        capacity=field_view("capacity", form.capacity),
-        meeting_url=field_view("meeting_url", form.meeting_url),
-        deadline=field_view("deadline", form.deadline),
-        date_note=closed_day_note(day, ctx.t) if day else None,
-        other_errors=tuple(explain(e, ctx.t, zone) for e in problems if e.field == "other"),
+        form=EventCreationView(
+            title=field_view("title", form.title),
+            date=field_view("date", form.date),
+            venue=field_view("venue", form.venue),
+            capacity=field_view("capacity", form.capacity),
+            meeting_url=field_view("meeting_url", form.meeting_url),
+            deadline=field_view("deadline", form.deadline),
+            date_note=closed_day_note(day, ctx.t) if day else None,
+            other_errors=tuple(explain(e, ctx.t, zone) for e in problems if e.field == "other"),
+        ),
     )
     return edit_card(view, ctx.t)
 

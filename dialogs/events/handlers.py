@@ -12,7 +12,7 @@ from datetime import date, datetime, time, tzinfo
 
 from cards.event_forms import VERB_CREATE, EventCreationView, event_creation_card, notice_card
 from cards.events import event_card
-from cards.polls import FieldView
+from cards.forms import FieldView
 from core.i18n import Translator
 from core.jpcalendar import format_date_long, format_date_marked, format_time, non_business_reason
 from core.jpdates import explain as explain_date_error

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, tzinfo
 
+from cards.forms import FieldView
 from cards.polls import (
     CandidateLine,
     CandidateOption,
@@ -12,7 +13,6 @@ from cards.polls import (
     ChoiceOption,
     CoordinatorView,
     CreationView,
-    FieldView,
     PollCardState,
     PollView,
 )
