@@ -1,5 +1,8 @@
 """One bot, one Agents Playground and one headless Chromium for the whole browser-test session.
 
+The bot tells the time from a clock file (`e2e_clock`): the real time until a test moves it
+forward, e.g. past the end of an IYO WORK day it just created.
+
 Outside CI a missing Chromium or Node.js skips these tests with the reason; with CI=true it
 fails them, so a CI machine that lost its browser cannot pass quietly.
 """
@@ -8,7 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -56,14 +61,70 @@ def chromium_path() -> Path:
     return CHROMIUM
 
 
+class BotClock:
+    """The e2e bot's time: the real time plus an offset that only grows.
+
+    A thread rewrites the bot's IYOWORK_CLOCK_FILE every TICK seconds (atomically; the bot's
+    FileClock reads it on every `now()`), so the bot's outbox and scheduled work keep running
+    on it, and a test can move the bot forward in time without waiting.
+    """
+
+    TICK = 0.05  # seconds
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._write()
+        self._thread = threading.Thread(target=self._run, name="e2e-bot-clock", daemon=True)
+        self._thread.start()
+
+    def now(self) -> datetime:
+        """What the bot's clock says (aware, UTC)."""
+        return datetime.now(UTC) + self._offset
+
+    def advance_to(self, moment: datetime) -> None:
+        """From now on the bot's clock reads `moment` plus the time since (never backwards)."""
+        with self._lock:
+            self._offset = max(self._offset, moment - datetime.now(UTC))
+        self._write()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.TICK):
+            self._write()
+
+    def _write(self) -> None:
+        with self._lock:
+            temporary = self.path.with_name(f".{self.path.name}.tmp")
+            temporary.write_text(self.now().isoformat(), encoding="utf-8")
+            os.replace(temporary, self.path)  # the bot never reads a half-written file
+
+
 @pytest.fixture(scope="session")
-def e2e_bot(tmp_path_factory: pytest.TempPathFactory, node_binary: str) -> Iterator[Child]:
-    """`python app.py` on 127.0.0.1 (3978 when free) with a fresh SQLite file."""
+def e2e_clock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BotClock]:
+    """The clock of `e2e_bot` (the real time until a test moves it forward)."""
+    clock = BotClock(tmp_path_factory.mktemp("e2e-clock") / "now.txt")
+    yield clock
+    clock.stop()
+
+
+@pytest.fixture(scope="session")
+def e2e_bot(
+    tmp_path_factory: pytest.TempPathFactory, node_binary: str, e2e_clock: BotClock
+) -> Iterator[Child]:
+    """`python app.py` on 127.0.0.1 (3978 when free) with a fresh SQLite file, telling the time
+    from `e2e_clock`."""
     folder = tmp_path_factory.mktemp("e2e-bot")
     env = localstack.bot_environment(
         port=localstack.free_port(localstack.BOT_PORT),
         database_url=f"sqlite+aiosqlite:///{folder / 'iyowork.db'}",
         coordinator_ids=localstack.current_user_aad_object_id(),
+        extra={"IYOWORK_CLOCK_FILE": str(e2e_clock.path)},
     )
     bot = localstack.start_bot(env, log_path=folder / "bot.log")
     yield bot

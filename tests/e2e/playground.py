@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -59,6 +60,39 @@ def choose_on_card(card: Locator, option: str, *, nth: int = 0) -> None:
 def choose_expanded_on_card(card: Locator, option: str) -> None:
     """Pick `option` among the radio buttons of an expanded Input.ChoiceSet on `card`."""
     card.get_by_role("radio", name=option, exact=True).check()
+
+
+def choose_in_group_on_card(card: Locator, group: str, option: str) -> None:
+    """Pick the radio button `option` of the expanded Input.ChoiceSet labelled `group` (for
+    questions that share their choices, e.g. two はい/いいえ questions on one card)."""
+    card.get_by_role("radiogroup", name=group).get_by_role("radio", name=option, exact=True).check()
+
+
+def tick_on_card(card: Locator, option: str) -> None:
+    """Tick the checkbox `option` (of a multi-select Input.ChoiceSet, or an Input.Toggle)."""
+    card.get_by_role("checkbox", name=option).check()
+
+
+def type_on_card(card: Locator, label: str, text: str) -> None:
+    """Write `text` into the Input.Text labelled `label` (replacing what it held)."""
+    card.get_by_role("textbox", name=label).fill(text)
+
+
+def screenshot_card(card: Locator, path: Path) -> None:
+    """A picture of the whole of `card`, however tall: the chat scrolls inside a page of fixed
+    height, so the window is made tall enough for the moment."""
+    page = card.page
+    size = page.viewport_size
+    box = card.bounding_box()
+    if size is not None and box is not None and box["height"] + 300 > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": int(box["height"]) + 300})
+    try:
+        card.scroll_into_view_if_needed()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        card.screenshot(path=str(path))
+    finally:
+        if size is not None:
+            page.set_viewport_size(size)
 
 
 def _fold(text: str) -> str:
