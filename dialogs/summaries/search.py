@@ -1,0 +1,279 @@
+"""検索 and 誰に聞く over the analysed threads.
+
+Ranking is BM25 over each thread's terms (question words count double, chosen answer words
+one and a half, parts of compounds half: マクロ finds Excelマクロ). Among the threads at least a
+third as relevant as the best one, solved threads with an answer come first, then answered
+ones, then open ones; so a barely related solved thread never beats a relevant open one.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dialogs.summaries.analysis import ThreadAnalysis
+from dialogs.summaries.model import ThreadStatus, ThreadSynopsis
+from dialogs.summaries.text import analyser
+
+_K1 = 1.2
+_B = 0.75
+# Katakana and Latin names of the same product (Sudachi normalises spelling, not language).
+_SYNONYMS = {
+    "エクセル": "excel",
+    "ワード": "word",
+    "アウトルック": "outlook",
+    "チームズ": "teams",
+    "パワーポイント": "powerpoint",
+    "パワポ": "powerpoint",
+    "ウィンドウズ": "windows",
+    "シェアポイント": "sharepoint",
+    "ワンドライブ": "onedrive",
+    "イントゥーン": "intune",
+    "ブイピーエヌ": "vpn",
+}
+
+
+# Broad words people search with, and the narrower words threads use (a third of the weight).
+_RELATED = {
+    "ネットワーク": ("回線", "lan", "庁内lan", "wi-fi", "vpn", "通信", "ファイアウォール", "lgwan"),
+    "セキュリティ": (
+        "edr",
+        "ウイルス対策ソフト",
+        "情報セキュリティポリシー",
+        "三層分離",
+        "多要素認証",
+    ),
+    "認証": ("多要素認証", "パスワード", "entra id"),
+    "メール": ("outlook", "共有メールボックス", "添付ファイル"),
+    "印刷": ("プリンタ", "プリンター", "共有プリンタ", "ドライバー"),
+    "プリンター": ("プリンタ", "共有プリンタ"),
+    "プリンタ": ("プリンター", "共有プリンタ"),
+    "excel": ("vba", "excel vba", "マクロ"),
+    "vba": ("マクロ", "excel vba"),
+    "標準化": ("標準準拠システム", "ガバメントクラウド", "移行"),
+}
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    synopsis: ThreadSynopsis
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Someone who answered threads like the query: their name, municipality and the threads."""
+
+    key: str
+    name: str
+    municipality: str | None
+    score: float
+    threads: tuple[ThreadSynopsis, ...]  # the most relevant three
+    answered: int  # similar threads they answered
+    helpful: int  # of which their answer was chosen or thanked
+
+
+def query_keys(query: str) -> list[str]:
+    """The query's terms as search keys (a compound query also looks for its parts)."""
+    keys: list[str] = []
+    for sentence in analyser().analyse(query).sentences:
+        for term in sentence.terms:
+            keys.append(_SYNONYMS.get(term.key, term.key))
+        keys.extend(_SYNONYMS.get(part, part) for part in sentence.parts)
+    if not keys and query.strip():
+        keys.append(query.strip().casefold())  # a word Sudachi sees no noun in
+    return list(dict.fromkeys(keys))
+
+
+def _document(analysis: ThreadAnalysis) -> dict[str, float]:
+    return {_SYNONYMS.get(key, key): value for key, value in analysis.terms.items()}
+
+
+def expand(keys: Sequence[str], vocabulary: set[str]) -> dict[str, float]:
+    """Each key with its weight, and the words it stands for: those containing it (½) and
+    the narrower words of a broad one (⅓)."""
+    expanded: dict[str, float] = {}
+    for key in keys:
+        expanded[key] = 1.0
+    for key in keys:
+        for related in _RELATED.get(key, ()):
+            expanded.setdefault(related, 0.3)
+        if len(key) >= 2:
+            for word in vocabulary:
+                if key in word and word != key:
+                    expanded[word] = max(expanded.get(word, 0.0), 0.5)
+    return expanded
+
+
+def rank(
+    analyses: Sequence[ThreadAnalysis], keys: Sequence[str], *, boost: bool = True
+) -> list[tuple[float, ThreadAnalysis]]:
+    """The threads that contain a key (or a word containing it: LGWAN finds LGWAN-ASP, 認証
+    finds 多要素認証, at half weight; a few broad words find their narrower ones at a third),
+    best first. With `boost`, among the threads at least a third as relevant as the best,
+    solved ones with an answer come first, then answered ones."""
+    if not analyses or not keys:
+        return []
+    documents = [_document(a) for a in analyses]
+    expanded = expand(keys, {key for document in documents for key in document})
+    average = sum(a.length for a in analyses) / len(analyses) or 1.0
+    count = len(analyses)
+    frequency = {key: sum(1 for d in documents if key in d) for key in expanded}
+    scored: list[tuple[float, ThreadAnalysis]] = []
+    for analysis, document in zip(analyses, documents, strict=True):
+        score = 0.0
+        norm = _K1 * (1 - _B + _B * analysis.length / average)
+        for key, share in expanded.items():
+            tf = document.get(key)
+            if not tf:
+                continue
+            idf = math.log(1 + (count - frequency[key] + 0.5) / (frequency[key] + 0.5))
+            score += share * idf * tf * (_K1 + 1) / (tf + norm)
+        if score > 0:
+            scored.append((score, analysis))
+    scored.sort(key=lambda pair: (-pair[0], -pair[1].synopsis.last_activity_at.timestamp()))
+    if not boost or not scored:
+        return scored
+    top = scored[0][0]
+    relevant = [pair for pair in scored if pair[0] >= top / 3]
+    rest = scored[len(relevant) :]
+    relevant.sort(key=lambda pair: _tier(pair[1].synopsis))  # stable: by score within a tier
+    return relevant + rest
+
+
+def _tier(synopsis: ThreadSynopsis) -> int:
+    if synopsis.status is ThreadStatus.SOLVED and synopsis.key_answer is not None:
+        return 0
+    if synopsis.status is not ThreadStatus.UNANSWERED:
+        return 1
+    return 2
+
+
+def search_threads(
+    analyses: Sequence[ThreadAnalysis], query: str, *, limit: int = 5
+) -> list[SearchHit]:
+    """The most relevant threads for `query`, with the sentence that best shows why."""
+    keys = query_keys(query)
+    hits = []
+    for score, analysis in rank(analyses, keys)[:limit]:
+        wanted = expand(keys, set(_document(analysis)))
+        hits.append(SearchHit(analysis.synopsis, score, _snippet(analysis, wanted)))
+    return hits
+
+
+def _snippet(analysis: ThreadAnalysis, wanted: dict[str, float]) -> str:
+    """The answer sentence with most of the query's words, else the question's, else any."""
+    best: tuple[float, int, str] | None = None
+    for sentence in analysis.sentences:
+        hits = sum(wanted.get(_SYNONYMS.get(k, k), 0.0) for k in sentence.keys)
+        if not hits:
+            continue
+        preference = {"answer": 2, "question": 1}.get(sentence.kind, 0)
+        candidate = (hits, preference, sentence.text)
+        if best is None or candidate[:2] > best[:2]:
+            best = candidate
+    text = best[2] if best else analysis.synopsis.key_answer or analysis.synopsis.question
+    line = " ".join(text.split())
+    return line if len(line) <= 100 else line[:99] + "…"
+
+
+def who_to_ask(
+    analyses: Sequence[ThreadAnalysis],
+    query: str,
+    *,
+    exclude: str | None = None,
+    limit: int = 5,
+) -> list[Suggestion]:
+    """People who answered threads like `query`: each relevant thread gives its answerers its
+    relevance, more for the one whose answer was chosen or thanked and for reactions; the
+    person asking is left out."""
+    keys = query_keys(query)
+    ranked = rank(analyses, keys, boost=False)[:30]
+    if not ranked:
+        return []
+    top = ranked[0][0]
+    totals: dict[str, float] = {}
+    people: dict[str, tuple[str, str | None]] = {}
+    threads: dict[str, list[ThreadSynopsis]] = {}
+    helped: dict[str, int] = {}
+    for score, analysis in ranked:
+        relevance = score / top
+        if relevance < 0.2:
+            continue
+        solved = analysis.synopsis.status is ThreadStatus.SOLVED
+        for answerer in analysis.synopsis.answerers:
+            if answerer.key == exclude:
+                continue
+            credit = relevance * (1.0 + 0.1 * min(answerer.reactions, 5))
+            if answerer.helpful:
+                credit *= 2.0 if solved else 1.5
+                helped[answerer.key] = helped.get(answerer.key, 0) + 1
+            totals[answerer.key] = totals.get(answerer.key, 0.0) + credit
+            name, municipality = people.get(answerer.key, (answerer.name, answerer.municipality))
+            people[answerer.key] = (name or answerer.name, municipality or answerer.municipality)
+            threads.setdefault(answerer.key, []).append(analysis.synopsis)
+    order = sorted(totals, key=lambda key: (-totals[key], people[key][0]))
+    return [
+        Suggestion(
+            key,
+            people[key][0],
+            people[key][1],
+            totals[key],
+            tuple(threads[key][:3]),
+            len(threads[key]),
+            helped.get(key, 0),
+        )
+        for key in order[:limit]
+    ]
+
+
+def most_similar(
+    target: ThreadAnalysis, candidates: Sequence[ThreadAnalysis], *, threshold: float = 0.15
+) -> ThreadAnalysis | None:
+    """The candidate whose words are most like the target's question (cosine of TF-IDF
+    vectors over the candidates), or None below `threshold`."""
+    if not candidates:
+        return None
+    count = len(candidates) + 1
+    frequency: dict[str, int] = {}
+    for analysis in (target, *candidates):
+        for key in _document(analysis):
+            frequency[key] = frequency.get(key, 0) + 1
+
+    def vector(analysis: ThreadAnalysis) -> dict[str, float]:
+        return {
+            key: value * math.log(1 + count / frequency[key])
+            for key, value in _document(analysis).items()
+        }
+
+    wanted = vector(target)
+    best: tuple[float, ThreadAnalysis] | None = None
+    for candidate in candidates:
+        similarity = _cosine(wanted, vector(candidate))
+        if similarity >= threshold and (best is None or similarity > best[0]):
+            best = (similarity, candidate)
+    return best[1] if best else None
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(value * b.get(key, 0.0) for key, value in a.items())
+    if not dot:
+        return 0.0
+    return dot / math.sqrt(sum(v * v for v in a.values()) * sum(v * v for v in b.values()))
+
+
+__all__ = [
+    "SearchHit",
+    "Suggestion",
+    "most_similar",
+    "query_keys",
+    "rank",
+    "search_threads",
+    "who_to_ask",
+]

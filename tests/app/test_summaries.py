@@ -1,0 +1,341 @@
+"""要約・検索・誰に聞く through the real HTTP endpoint: staff ask and answer in the channel (the
+bot keeps the threads live), then someone asks the bot what happened this week, searches, asks
+who knows, and marks a question solved with the card's button."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import update
+
+from cards.summaries import MAX_CARD_BYTES, card_size
+from dialogs.summaries.service import clear_cache
+from dialogs.threads.state import ensure_channel, set_state
+from storage.db import Database
+from storage.models import Person
+from storage.repositories.people import upsert_person
+from tests.app.test_first_contact import card_text
+from tests.app.test_polls import invoke_card
+from tests.fakes.connector import FakeConnector
+from tests.fixtures.app import RunningBot
+from tests.fixtures.connector import (
+    GUEST,
+    HANAKO,
+    JIRO,
+    NANAMI,
+    TARO,
+    TEAM,
+    Activities,
+    TeamsUser,
+)
+
+JST = ZoneInfo("Asia/Tokyo")
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=JST)
+
+
+@pytest.fixture(autouse=True)
+def fresh_analyses() -> None:
+    clear_cache()
+
+
+class Channel:
+    """People writing in the channel, at times of the story (the bot's clock stays put)."""
+
+    def __init__(self, bot: RunningBot, activities: Activities) -> None:
+        self.bot = bot
+        self.activities = activities
+
+    async def post(
+        self, who: TeamsUser, text: str, at: datetime, *, thread: str | None = None
+    ) -> str:
+        message = self.activities.channel_message(text, mention_bot=False, from_=who, thread=thread)
+        message["timestamp"] = at.astimezone(ZoneInfo("UTC")).isoformat()
+        answer = await self.bot.send(message)
+        assert answer.status in (200, 201)
+        return str(message["id"])
+
+
+async def a_week_of_questions(bot: RunningBot, activities: Activities) -> dict[str, str]:
+    """花子 asks about Windows Update, 次郎 answers and 花子 says it worked; 次郎 asks about a
+    macro and nobody answers; the guest asks about Teams notifications and 太郎 answers."""
+    channel = Channel(bot, activities)
+    update_q = await channel.post(
+        HANAKO,
+        "LGWAN接続系の端末で Windows Update が 0x80070005 で失敗します。対処方法をご存じですか？",
+        MONDAY,
+    )
+    await channel.post(
+        JIRO,
+        "SoftwareDistribution フォルダの名前を変えてから再起動すると直ります。",
+        MONDAY + timedelta(hours=1),
+        thread=update_q,
+    )
+    await channel.post(
+        HANAKO,
+        "フォルダの名前を変えたら直りました！ありがとうございました。",
+        MONDAY + timedelta(hours=3),
+        thread=update_q,
+    )
+    macro_q = await channel.post(
+        JIRO,
+        "Excelマクロが「ブロックされました」と出て動きません。どうすれば実行できますか？",
+        MONDAY + timedelta(days=1),
+    )
+    teams_q = await channel.post(
+        GUEST,
+        "Teams のチャネルに投稿しても通知が届かないと言われます。",
+        MONDAY + timedelta(days=2),
+    )
+    await channel.post(
+        TARO,
+        "チャネルの通知は既定でオフなので、各自で「すべてのアクティビティ」にしてもらってください。",
+        MONDAY + timedelta(days=2, hours=1),
+        thread=teams_q,
+    )
+    return {"update": update_q, "macro": macro_q, "teams": teams_q}
+
+
+async def registered(database_url: str, *people: tuple[TeamsUser, str]) -> None:
+    """They answered 参加登録 with their municipality."""
+    database = Database(database_url)
+    try:
+        async with database.transaction() as session:
+            for who, municipality in people:
+                await upsert_person(
+                    session,
+                    person_key=who.aad_object_id,
+                    teams_id=who.teams_id,
+                    aad_object_id=who.aad_object_id,
+                    name=who.name,
+                    tenant_id=None,
+                    locale="ja",
+                    now=MONDAY,
+                )
+                await session.execute(
+                    update(Person)
+                    .where(Person.person_key == who.aad_object_id)
+                    .values(municipality=municipality)
+                )
+    finally:
+        await database.dispose()
+
+
+def actions(card: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if str(node.get("type", "")).startswith("Action."):
+                found.append(node)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return found
+
+
+def button(card: dict[str, Any], title: str, *, near: str | None = None) -> dict[str, Any]:
+    """The Action.Execute titled `title` (in the row whose question contains `near`)."""
+    for container in card["body"]:
+        if near is not None and near not in card_text(container):
+            continue
+        for action in actions(container) + ([] if near else actions(card)):
+            if action.get("title") == title and action["type"] == "Action.Execute":
+                return action
+    raise AssertionError(f"no button {title!r} near {near!r}")
+
+
+async def posted_card(connector: FakeConnector, count: int) -> dict[str, Any]:
+    sent = await connector.wait_for_sent(count)
+    card = sent[count - 1].card
+    assert card is not None, sent[count - 1].text
+    return card
+
+
+async def test_the_weeks_summary_shows_what_was_asked_answered_and_left_open(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database_url: str
+) -> None:
+    bot.clock.set(MONDAY + timedelta(days=3))
+    threads = await a_week_of_questions(bot, activities)
+    await registered(database_url, (HANAKO, "imabari"), (JIRO, "uwajima"))
+    await bot.send(activities.channel_message("要約", from_=HANAKO))
+
+    card = await posted_card(connector, 1)
+    text = card_text(card)
+    assert "要約（直近 7 日間: 11/19(木)〜11/26(木)）" in text
+    assert "スレッド 3 件: 未回答 1 件・回答あり 1 件・解決済み 1 件" in text
+    assert "[解決済み] " in text
+    assert "LGWAN接続系の端末で Windows Update が 0x80070005 で失敗します。" in text
+    assert "SoftwareDistribution フォルダの名前を変えてから再起動すると直ります。" in text
+    assert "今治 花子（今治市）・返信 2 件・11/23(月)" in text
+    assert "[未回答] " in text and "（まだ回答がありません）" in text
+    assert "[回答あり] " in text
+    # The command itself (「@IYO WORK 要約」) is not a question in the list.
+    assert text.count("[") == 3
+    links = [a["url"] for a in actions(card) if a["type"] == "Action.OpenUrl"]
+    assert len(links) == 3
+    assert all(f"groupId={TEAM.aad_group_id}" in url for url in links)
+    assert any(f"parentMessageId={threads['update']}" in url for url in links)
+    assert card_size(card) < MAX_CARD_BYTES
+
+
+async def test_the_asker_marks_an_open_question_solved_with_the_button(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    await bot.send(activities.channel_message("要約", from_=JIRO))
+    card = await posted_card(connector, 1)
+    solve = button(card, "解決済みにする", near="Excelマクロ")
+
+    # Someone else may not.
+    refused = invoke_card(
+        await bot.send(activities.invoke_action(solve["verb"], solve["data"], from_=HANAKO))
+    )
+    assert "質問した人とコーディネーターだけ" in card_text(refused)
+
+    # The asker may: the card comes back with the question solved.
+    again = invoke_card(
+        await bot.send(activities.invoke_action(solve["verb"], solve["data"], from_=JIRO))
+    )
+    text = card_text(again)
+    assert "スレッドを解決済みにしました。" in text
+    assert "未回答 0 件・回答あり 1 件・解決済み 2 件" in text
+    assert "未解決に戻す" in [a["title"] for a in actions(again)]
+
+    # A coordinator (the team's owner) can undo it.
+    reopen = button(again, "未解決に戻す", near="Excelマクロ")
+    reopened = invoke_card(
+        await bot.send(activities.invoke_action(reopen["verb"], reopen["data"], from_=TARO))
+    )
+    assert "スレッドを未解決に戻しました。" in card_text(reopened)
+    assert "未回答 1 件・回答あり 1 件・解決済み 1 件" in card_text(reopened)
+
+
+async def test_a_busy_month_is_paged_with_show_more(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    bot.clock.set(datetime(2026, 11, 30, 18, 0, tzinfo=JST))
+    channel = Channel(bot, activities)
+    for day in range(1, 13):
+        await channel.post(
+            HANAKO,
+            f"第{day}回の質問です。ファイルサーバー{day}号機のバックアップが失敗します。原因はわかりますか？"
+            + "詳しい状況を書きます。" * 30,
+            datetime(2026, 11, day, 9, 0, tzinfo=JST),
+        )
+    await bot.send(activities.channel_message("要約 今月", from_=TARO))
+    first = await posted_card(connector, 1)
+    assert "要約（今月: 11/1(日)〜11/30(月)）" in card_text(first)
+    assert "1〜8 件目／全 12 件" in card_text(first)
+    assert card_size(first) < MAX_CARD_BYTES
+
+    more = button(first, "もっと見る")
+    second = invoke_card(await bot.send(activities.invoke_action(more["verb"], more["data"])))
+    assert "9〜12 件目／全 12 件" in card_text(second)
+    assert "もっと見る" not in [a["title"] for a in actions(second)]
+    assert "ファイルサーバー1号機" in card_text(second)  # the oldest comes last
+
+
+async def test_a_month_by_its_number_and_a_period_the_bot_cannot_read(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    await bot.send(activities.channel_message("要約 2026-10", from_=TARO))
+    october = await posted_card(connector, 1)
+    assert "要約（2026年10月）" in card_text(october)
+    assert "この期間に動きのあったスレッドはありません。" in card_text(october)
+
+    await bot.send(activities.channel_message("要約 そのうち", from_=TARO))
+    [*_, said] = await connector.wait_for_sent(2)
+    assert said.text is not None and "期間がわかりませんでした" in said.text
+
+
+async def test_search_in_a_personal_chat_finds_the_channels_threads(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    await bot.send(activities.channel_message("ヘルプ", from_=TARO))  # the bot knows the team
+    await bot.send(activities.personal_message("検索 Windows Update", from_=JIRO))
+
+    card = await posted_card(connector, 2)
+    text = card_text(card)
+    assert "検索結果" in text and "Windows Update" in text
+    assert "1 件のスレッドが見つかりました" in text
+    assert "[解決済み] " in text
+    assert "該当箇所: " in text
+
+    await bot.send(activities.personal_message("検索", from_=JIRO))
+    [*_, usage] = await connector.wait_for_sent(3)
+    assert usage.text == "探したい言葉を続けて書いてください。例: 検索 マクロ"
+
+
+async def test_someone_outside_the_team_finds_nothing_of_its_channels(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    """Team separation: 七海 is in another team only; from her personal chat the threads of
+    愛媛県 情報システム担当者 are not hers to read."""
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    await bot.send(activities.channel_message("ヘルプ", from_=TARO))
+    await bot.send(activities.personal_message("検索 Windows Update", from_=NANAMI))
+
+    [*_, said] = await connector.wait_for_sent(2)
+    assert said.text is not None and said.text.startswith("読めるチャネルがありません。")
+
+
+async def test_who_to_ask_suggests_the_peer_who_answered(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database_url: str
+) -> None:
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    await registered(database_url, (JIRO, "uwajima"))
+    await bot.send(activities.channel_message("誰に聞く Windows Update", from_=GUEST))
+
+    card = await posted_card(connector, 1)
+    text = card_text(card)
+    assert "誰に聞く" in text
+    assert "宇和島 次郎（宇和島市）" in text
+    assert "似た質問に 1 件回答（うち 1 件は解決につながった回答）" in text
+
+
+async def test_without_history_the_answer_says_so_in_one_line(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database_url: str
+) -> None:
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    database = Database(database_url)
+    try:
+        async with database.transaction() as session:
+            now = bot.clock.now()
+            await ensure_channel(session, TEAM.aad_group_id, TEAM.general, now)
+            await set_state(session, TEAM.general, now, history_available=False)
+    finally:
+        await database.dispose()
+    await bot.send(activities.channel_message("要約", from_=TARO))
+
+    card = await posted_card(connector, 1)
+    assert "このチャネルの過去の投稿は Microsoft Graph から読めないため" in card_text(card)
+    assert "スレッド 3 件" in card_text(card)
+
+
+async def test_in_english_for_an_english_client(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    await bot.send(activities.channel_message("summary", from_=TARO, locale="en-US"))
+
+    card = await posted_card(connector, 1)
+    text = card_text(card)
+    assert "Summary (last 7 days: Thu 11/19 – Thu 11/26)" in text
+    assert "3 threads: 1 unanswered, 1 answered, 1 solved" in text
+    assert "[Solved] " in text
