@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from functools import partial
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -23,6 +24,7 @@ from core.logging import configure_logging
 from core.settings import Settings, SettingsError, load_settings
 from dialogs import build_exporters, build_router, maintenance
 from dialogs.context import Services, TaskContext
+from dialogs.digest.resolver import DigestResolver, GraphOpener
 from dialogs.dispatch import Dispatcher
 from dialogs.platform.coordinators import Coordinators
 from dialogs.platform.outbox import OutboxWorker
@@ -41,9 +43,15 @@ log = logging.getLogger("iyowork")
 MAX_BODY_BYTES = 256 * 1024
 # The task runner, for tests that move the clock and run due tasks without waiting a tick.
 TASKS_KEY = web.AppKey("iyowork.tasks", TaskRunner)
+# The digest resolver, for tests that settle digests whose send had an unknown outcome.
+DIGESTS_KEY = web.AppKey("iyowork.digests", DigestResolver)
 
 
-def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
+def build_app(
+    settings: Settings, *, clock: Clock | None = None, graph: GraphOpener | None = None
+) -> web.Application:
+    """The app. `graph` opens a Graph client for the digest's marker search (tests pass a fake
+    Graph's); by default it is the bot's own when the settings can sign in to Graph."""
     clock = clock or (FileClock(settings.clock_file) if settings.clock_file else SystemClock())
     database = Database(settings.database_url)
     adapter = build_adapter(settings)
@@ -73,8 +81,14 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Applicat
         else None
     )
 
+    # Digests whose send had an unknown outcome are looked for in the channel through Graph.
+    if graph is None and graph_configured(settings):
+        graph = partial(graph_client, settings)
+    digests = DigestResolver(database, clock, graph)
+
     app = web.Application(client_max_size=MAX_BODY_BYTES * 4)
     app[TASKS_KEY] = tasks
+    app[DIGESTS_KEY] = digests
     add_routes(
         app,
         settings=settings,
@@ -96,8 +110,10 @@ def build_app(settings: Settings, *, clock: Clock | None = None) -> web.Applicat
         scheduler.start()
         if thread_sync is not None:
             await thread_sync.start()
+        await digests.start()
 
     async def stop(_: web.Application) -> None:
+        await digests.stop()
         if thread_sync is not None:
             await thread_sync.stop()
         await scheduler.shutdown()

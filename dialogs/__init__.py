@@ -18,13 +18,16 @@ def build_router() -> Router:
     from dialogs.attendance import handlers as attendance
     from dialogs.attendance import listing as attendance_lists
     from dialogs.attendance import on_behalf as registrations_on_behalf
+    from dialogs.digest import handlers as digest
     from dialogs.events import editing as event_editing
     from dialogs.events import handlers as event_creation
     from dialogs.events import tasks as event_tasks
     from dialogs.feedback import handlers as feedback
+    from dialogs.mydata import handlers as mydata
     from dialogs.polls import coordinating as poll_coordination
     from dialogs.polls import export as poll_export
     from dialogs.polls import handlers as polls
+    from dialogs.summaries import handlers as summaries
     from dialogs.threads import tasks as thread_sync
 
     return Router().include(
@@ -40,7 +43,10 @@ def build_router() -> Router:
         registrations_on_behalf.router,
         attendees_export.router,
         feedback.router,
+        mydata.router,
+        summaries.router,
         thread_sync.router,
+        digest.router,
         maintenance.router,
     )
 

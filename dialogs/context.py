@@ -59,6 +59,33 @@ class Context:
             self.session, self.turn.actor, self.turn.place
         )
 
+    async def sees(self, conversation_id: str) -> bool:
+        """Whether a poll or event living in that channel belongs to the team this card action
+        comes from. A forged button may name another team's poll or event by id; in a channel
+        that is refused here. (In a personal chat the button came to the person from the bot;
+        the scope there is the person's teams, see dialogs.platform.scope.)"""
+        place = self.turn.place
+        if place.kind != "channel" or not place.team_id:
+            return True
+        if conversation_id == place.base_conversation_id:
+            return True
+        from sqlalchemy import select
+
+        from storage.models import Conversation
+
+        team = await self.session.scalar(
+            select(Conversation.team_id).where(Conversation.conversation_id == conversation_id)
+        )
+        return team == place.team_id
+
+    async def manages(self, conversation_id: str) -> bool:
+        """Whether the sender coordinates the team a poll or event (living in that channel)
+        belongs to. A card button names its poll or event by id, and a forged one could name
+        another team's: coordinator actions check the object's team, not only the sender's."""
+        return await self.services.coordinators.coordinates(
+            self.session, self.turn.actor, conversation_id
+        )
+
 
 @dataclass
 class TaskContext:

@@ -7,6 +7,7 @@ knows botbuilder.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Hashable
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -16,10 +17,11 @@ from typing import Protocol
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.i18n import locale_of
+from core.i18n import Translator, locale_of
+from core.logging import log_context
 from dialogs.context import Context, Services
 from dialogs.platform.messenger import enqueued
-from dialogs.replies import Reply
+from dialogs.replies import Reply, quoted
 from dialogs.router import Command, CommandHandler, CommandMatcher
 from dialogs.turn import Person, Place, Turn
 from storage.repositories.activities import first_delivery
@@ -80,7 +82,7 @@ class Dispatcher:
         match = self._matcher.match(turn.text)
         t = self._services.catalog.translator(locale_of(turn.locale))
         if match is None:
-            shown = turn.text.strip()[:40]
+            shown = quoted(turn.text)
             return await self._run(
                 turn, None, lambda ctx: _say(t("bot.unknown_command", text=shown))
             )
@@ -90,26 +92,31 @@ class Dispatcher:
         """A card button (Action.Execute invoke or Action.Submit message), routed by its verb."""
         t = self._services.catalog.translator(locale_of(turn.locale))
         verb = self._services.router.verbs.get(turn.verb or "")
-        if verb is None:
-            log.info("unknown card verb %r in activity %s", turn.verb, turn.activity_id)
-            return Reply.say(t("bot.unknown_action"))
-        try:
-            data = verb.data_model.model_validate(dict(turn.data)) if verb.data_model else None
-        except ValidationError:
-            log.info("invalid data for verb %s in activity %s", verb.name, turn.activity_id)
-            return Reply.say(t("bot.bad_card_data"))
-        return await self._run(turn, verb.coordinator_only, verb.handler, data=data)
+        with log_context(**_ids(turn)):
+            if verb is None:
+                log.info("unknown card verb %r", (turn.verb or "")[:64])
+                return Reply.say(t("bot.unknown_action"))
+            try:
+                data = verb.data_model.model_validate(dict(turn.data)) if verb.data_model else None
+            except ValidationError:
+                log.info("invalid data for verb %s", verb.name)
+                return Reply.say(t("bot.bad_card_data"))
+        return await self._run(
+            turn, verb.coordinator_only, verb.handler, data=data, action=verb.name
+        )
 
     async def run_command(self, turn: Turn, command_text: str) -> Reply:
         """Runs a command as if typed (help's example buttons)."""
         match = self._matcher.match(command_text)
         if match is None:
             t = self._services.catalog.translator(locale_of(turn.locale))
-            return Reply.say(t("bot.unknown_command", text=command_text[:40]))
+            return Reply.say(t("bot.unknown_command", text=quoted(command_text)))
         return await self._run_command(turn, match.command, match.args)
 
     async def _run_command(self, turn: Turn, command: Command, args: str) -> Reply:
-        return await self._run(turn, command.coordinator_only, command.handler, args=args)
+        return await self._run(
+            turn, command.coordinator_only, command.handler, args=args, action=command.id
+        )
 
     async def _run(
         self,
@@ -119,6 +126,23 @@ class Dispatcher:
         *,
         args: str = "",
         data: BaseModel | None = None,
+        action: str | None = None,
+    ) -> Reply:
+        # Every line logged during the turn says which activity, where and which feature.
+        with log_context(**_ids(turn), feature=_feature(handler), action=action):
+            started = time.monotonic()
+            reply = await self._run_logged(turn, coordinator_only, handler, args=args, data=data)
+            log.info("turn handled in %d ms", (time.monotonic() - started) * 1000)
+            return reply
+
+    async def _run_logged(
+        self,
+        turn: Turn,
+        coordinator_only: bool | None,
+        handler: CommandHandler,
+        *,
+        args: str,
+        data: BaseModel | None,
     ) -> Reply:
         services = self._services
         t = services.catalog.translator(locale_of(turn.locale))
@@ -129,7 +153,7 @@ class Dispatcher:
                     session, turn.place.base_conversation_id, turn.activity_id, now
                 )
                 if not fresh and not turn.is_invoke:
-                    log.info("activity %s delivered again; ignored", turn.activity_id)
+                    log.info("activity delivered again; ignored")
                     return Reply.nothing()
                 await self._remember(session, turn)
                 context = Context(
@@ -152,7 +176,7 @@ class Dispatcher:
             return undone.reply
         except Exception:
             self._seen.clear()  # what we thought stored may have been rolled back
-            log.exception("turn failed: activity %s", turn.activity_id)
+            log.exception("turn failed")
             return Reply.say(t("bot.apology"))
         if wake:
             self._on_committed()
@@ -196,6 +220,16 @@ class Dispatcher:
         services = self._services
         place = installation.place
         t = services.catalog.translator(locale_of(installation.locale))
+        ids = {
+            "activity_id": installation.activity_id,
+            "conversation_id": place.base_conversation_id,
+        }
+        with log_context(**ids, feature="install"):
+            return await self._install(installation, t)
+
+    async def _install(self, installation: Installation, t: Translator) -> Reply:
+        services = self._services
+        place = installation.place
         async with self._database.transaction() as session:
             now = services.clock.now()
             if not await first_delivery(
@@ -265,6 +299,17 @@ async def _was_active(session: AsyncSession, conversation_id: str) -> bool:
     return bool(existing is not None and existing.active)
 
 
+def _ids(turn: Turn) -> dict[str, str]:
+    return {"activity_id": turn.activity_id, "conversation_id": turn.place.base_conversation_id}
+
+
+def _feature(handler: CommandHandler) -> str:
+    """The feature a handler belongs to: its package under dialogs/ (`dialogs.polls.handlers`
+    → polls)."""
+    parts = getattr(handler, "__module__", "").split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "dialogs" else "dispatch"
+
+
 async def _say(text: str) -> Reply:
     return Reply.say(text)
 
@@ -283,7 +328,7 @@ async def run_nested(ctx: Context, command_text: str) -> Reply:
 
     match = CommandMatcher(ctx.services.router, ctx.services.catalog).match(command_text)
     if match is None:
-        return Reply.say(ctx.t("bot.unknown_command", text=command_text[:40]))
+        return Reply.say(ctx.t("bot.unknown_command", text=quoted(command_text)))
     if match.command.coordinator_only and not await ctx.is_coordinator():
         return Reply.say(ctx.t("bot.coordinator_only"))
     return await match.command.handler(replace(ctx, args=match.args, data=None))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from cards.common import execute
+from cards.digest import VERB_ENABLE as DIGEST_ENABLE
 from cards.help import TRY_VERB, CommandHelp, HelpView, help_card
 from cards.help import greeting_card as _greeting_card
 from core.i18n import Translator
@@ -43,13 +45,16 @@ def build_help(t: Translator, services: Services) -> Card:
 
 
 def greeting_card(t: Translator, services: Services) -> Card:
-    return _greeting_card(
+    greeting = _greeting_card(
         t("greeting.title"),
         t("greeting.body"),
         t("greeting.purpose_title"),
         t("greeting.purpose", months=services.settings.retention_months),
         t("greeting.start"),
     )
+    # The weekly digest is offered where the bot was added (a coordinator turns it on).
+    greeting.setdefault("actions", []).append(execute(t("digest.greeting_button"), DIGEST_ENABLE))
+    return greeting
 
 
 @router.command("help", order=0)

@@ -7,6 +7,20 @@ from typing import Any
 
 from cards.common import Card as Card
 
+# What makes markdown, HTML or a mention in a Teams message, each replaced by a look-alike.
+_INERT = str.maketrans(
+    {"[": "［", "]": "］", "<": "＜", ">": "＞", "*": "＊", "_": "＿", "`": "｀", "~": "～"}
+    | {"|": "｜", "#": "＃", "\\": "＼", "&": "＆"}
+)
+
+
+def quoted(text: str, limit: int = 40) -> str:
+    """The start of what someone typed, to quote back in a message (Teams reads a message's
+    text as markdown): at most `limit` characters on one line, with nothing Teams would turn
+    into a link, a mention or formatting."""
+    snippet = " ".join(text.split())[:limit]
+    return snippet.translate(_INERT).replace("://", "：//")
+
 
 @dataclass(frozen=True)
 class Mention:

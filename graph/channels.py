@@ -4,7 +4,9 @@
 per post, then `replies_next_link`); `replies_page` reads one thread's replies; `delta_page`
 reads changed top-level posts (no replies) and ends a round with a delta link. Callers loop the
 pages themselves, so they can store each page and its link together (msgraph_core's
-PageIterator would hide the delta link).
+PageIterator would hide the delta link). `recent_posts` lists top-level posts without replies,
+and `find_post` looks among them for a text (the digest's marker, when the outcome of a send is
+unknown).
 
 Requests are built by msgraph-sdk's request builders and sent through its request adapter (so
 its auth, retry and redirect middleware apply); the JSON is read here, not by the SDK's models
@@ -116,6 +118,51 @@ async def messages_page(
         top=PAGE_SIZE, expand=["replies"]
     )
     return await _get(client, builder, RequestConfiguration(query_parameters=query))
+
+
+async def recent_posts(client: Any, team_id: str, channel_id: str, link: str | None = None) -> Page:
+    """A page of the channel's top-level posts, newest first, without their replies; `link`
+    is a previous page's next link."""
+    from kiota_abstractions.base_request_configuration import RequestConfiguration
+    from msgraph.generated.teams.item.channels.item.messages.messages_request_builder import (
+        MessagesRequestBuilder,
+    )
+
+    builder = _messages(client, team_id, channel_id)
+    if link:
+        return await _get(client, builder.with_url(link), stored_link=True)
+    query = MessagesRequestBuilder.MessagesRequestBuilderGetQueryParameters(top=PAGE_SIZE)
+    return await _get(client, builder, RequestConfiguration(query_parameters=query))
+
+
+async def find_post(
+    client: Any,
+    team_id: str,
+    channel_id: str,
+    needle: str,
+    *,
+    since: datetime,
+    max_pages: int = 4,
+) -> ChannelMessage | None:
+    """The newest top-level post created at or after `since` whose body or attachments (a
+    card's JSON) contain `needle`; None when the recent posts (at most `max_pages` pages) have
+    none. Errors come out as `GraphError`."""
+    link: str | None = None
+    for _ in range(max_pages):
+        page = await recent_posts(client, team_id, channel_id, link)
+        for message in page.messages:
+            if message.created_at >= since and _contains(message, needle):
+                return message
+        if not page.next_link or all(m.created_at < since for m in page.messages):
+            return None
+        link = page.next_link
+    return None
+
+
+def _contains(message: ChannelMessage, needle: str) -> bool:
+    if needle in message.body:
+        return True
+    return any(needle in (attachment.content or "") for attachment in message.attachments)
 
 
 async def replies_page(

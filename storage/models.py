@@ -362,3 +362,77 @@ class ChannelSyncRow(Base):
     # A running sync holds the channel until then (one sync per channel across instances).
     lease_until: Mapped[datetime | None]
     updated_at: Mapped[datetime]
+
+
+class ThreadResolutionRow(Base):
+    """A thread marked 解決済み (or marked open again) with the button, by its asker or a
+    coordinator. It outranks what the thread's words suggest (「解決しました」)."""
+
+    __tablename__ = "thread_resolution"
+    __table_args__ = (UniqueConstraint("channel_id", "root_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(512))
+    root_id: Mapped[str] = mapped_column(String(64))
+    resolved: Mapped[bool] = mapped_column(Boolean)
+    by_key: Mapped[str] = mapped_column(String(512))
+    by_name: Mapped[str] = mapped_column(String(512), default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class DigestSettingsRow(Base):
+    """One channel's weekly digest (週次ダイジェスト) as a coordinator set it up with 設定:
+    on or off, when (a weekday and a time, in the bot's zone), in which language, which
+    sections, and after how many business days a question counts as 未回答."""
+
+    __tablename__ = "digest_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(512), unique=True)  # the channel's base id
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    weekday: Mapped[int] = mapped_column(Integer, default=0)  # 0 = Monday … 4 = Friday
+    post_time: Mapped[time] = mapped_column(Time)
+    locale: Mapped[str] = mapped_column(String(8), default="ja")
+    sections: Mapped[Json]  # {"hidden": ["keywords", …]}: new sections show by default
+    unanswered_days: Mapped[int] = mapped_column(Integer, default=3)
+    # When it was last turned on: no digest is due for a week before that.
+    enabled_at: Mapped[datetime | None]
+    updated_by: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class DigestRow(Base):
+    """One digest of one channel, claimed for its due date: the unique pair is what makes it
+    posted once, across restarts and instances. `marker` is written into the posted card, so
+    a send whose outcome is unknown can be looked for among the channel's messages."""
+
+    __tablename__ = "digest"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "due_date"),
+        Index("ix_digest_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(512))
+    due_date: Mapped[date] = mapped_column(Date)
+    period_start: Mapped[datetime]
+    period_end: Mapped[datetime]
+    marker: Mapped[str] = mapped_column(String(64), unique=True)
+    # queued | sent | checking | unresolved | failed (dialogs/digest/store.py)
+    status: Mapped[str] = mapped_column(String(16))
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_messages.id", ondelete="SET NULL")
+    )
+    sends: Mapped[int] = mapped_column(Integer, default=1)
+    activity_id: Mapped[str | None] = mapped_column(String(512))
+    detail: Mapped[str | None] = mapped_column(Text)
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The later digest that told the channel this one may be missing.
+    reported_in: Mapped[int | None] = mapped_column(Integer)
+    # A marker search holds the row until then (one search at a time across instances).
+    lease_until: Mapped[datetime | None]
+    checking_since: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

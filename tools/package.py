@@ -65,7 +65,7 @@ PREFERRED_COMMANDS: dict[Scope, tuple[str, ...]] = {
     # A group chat, such as the coordinators' own.
     "groupChat": (
         "help", "poll", "event", "poll_decide", "register", "attendees", "feedback_summary",
-        "participation", "summary", "search", "feedback",
+        "participation", "feedback",
     ),
     # Someone's personal chat with the bot: their own registrations, answers and data.
     "personal": (
@@ -73,6 +73,8 @@ PREFERRED_COMMANDS: dict[Scope, tuple[str, ...]] = {
         "digest", "participation", "feedback_summary",
     ),
 }  # fmt: skip
+# Commands that answer a group chat with a refusal: the thread copies are a team channel's.
+NOT_IN_SCOPE: dict[Scope, frozenset[str]] = {"groupChat": frozenset({"summary", "search", "who"})}
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 _LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
@@ -105,7 +107,8 @@ def choose_commands(router: Router, scope: Scope) -> list[str]:
     """The ids of the commands the menu of `scope` offers (at most MAX_COMMANDS)."""
     registered = {command.id for command in router.help_commands()}
     chosen = [id_ for id_ in PREFERRED_COMMANDS[scope] if id_ in registered]
-    chosen += [c.id for c in router.help_commands() if c.id not in chosen]
+    left_out = NOT_IN_SCOPE.get(scope, frozenset())
+    chosen += [c.id for c in router.help_commands() if c.id not in chosen and c.id not in left_out]
     return chosen[:MAX_COMMANDS]
 
 

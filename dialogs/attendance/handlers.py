@@ -31,6 +31,7 @@ from dialogs.context import Context, TaskContext
 from dialogs.events.model import Event, EventState
 from dialogs.events.store import load_event, open_events
 from dialogs.events.views import LIVE_CARD, refresh_event_card, render_event_card
+from dialogs.platform.scope import turn_scope
 from dialogs.replies import Card, Message, Reply
 from dialogs.router import Router
 
@@ -47,9 +48,11 @@ class EventRef(BaseModel):
 @router.command("register", order=20)
 async def register_command(ctx: Context) -> Reply:
     """`参加登録`: the next open day's registration card, or the choice when several are open.
-    In a channel the card is posted for everyone to use, so it carries nobody's data."""
+    In a channel the card is posted for everyone to use, so it carries nobody's data. Only the
+    days of this team (in a personal chat: of the person's teams) are offered."""
     zone = ctx.services.settings.zone
-    events = await open_events(ctx.session, ctx.clock.now().astimezone(zone).date())
+    today = ctx.clock.now().astimezone(zone).date()
+    events = await open_events(ctx.session, today, within=await turn_scope(ctx))
     if not events:
         return Reply.say(ctx.t("attendance.flow.no_events"))
     if len(events) > 1:
@@ -173,7 +176,7 @@ async def _event(ctx: Context) -> Event | Reply:
     """The event the card is about, or the refusal when it is gone or cancelled."""
     assert isinstance(ctx.data, EventRef)
     event = await load_event(ctx.session, ctx.data.event_id)
-    if event is None:
+    if event is None or not await ctx.sees(event.conversation_id):
         return _refuse(ctx, "not_found")
     if event.state is EventState.CANCELLED:
         return _refuse(ctx, "cancelled", event)
@@ -181,10 +184,10 @@ async def _event(ctx: Context) -> Event | Reply:
 
 
 async def _closed(ctx: Context, event: Event) -> Reply | None:
-    """After the registration deadline only coordinators may still register or change (their
-    own, for now; registering others is a later step and will pass its own person_key to
-    store.register). Others are told so, with where they stand."""
-    if ctx.clock.now() < event.registration_deadline or await ctx.is_coordinator():
+    """After the registration deadline only the day's coordinators may still register or
+    change their own (others' through dialogs/attendance/on_behalf.py). Others are told so,
+    with where they stand."""
+    if ctx.clock.now() < event.registration_deadline or await ctx.manages(event.conversation_id):
         return None
     own = await store.registration_of(ctx.session, event.id, ctx.turn.actor.key)
     message = ctx.t("attendance.flow.closed")

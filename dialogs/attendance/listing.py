@@ -42,7 +42,8 @@ from dialogs.context import Context
 from dialogs.events.model import Event, EventState
 from dialogs.events.store import load_event
 from dialogs.events.views import short_name, when_label
-from dialogs.replies import Card, Reply
+from dialogs.platform.scope import turn_scope
+from dialogs.replies import Card, Reply, quoted
 from dialogs.router import Router
 
 router = Router()
@@ -86,7 +87,7 @@ async def details(ctx: Context) -> Reply:
     """詳細（コーディネーター用）: the list with 部署 and メモ, as the presser's own card."""
     assert isinstance(ctx.data, EventRef)
     event = await load_event(ctx.session, ctx.data.event_id)
-    if event is None:
+    if event is None or not await ctx.manages(event.conversation_id):
         return Reply.say(ctx.t("attendance.flow.not_found"))
     return Reply.show(await attendees_list(ctx, event, detailed=True))
 
@@ -96,7 +97,7 @@ async def participation_command(ctx: Context) -> Reply:
     """`参加状況`: per municipality, how often it took part in past days, on site and online,
     and which municipalities have not taken part yet."""
     today = ctx.clock.now().astimezone(ctx.services.settings.zone).date()
-    held, attended = await past_attendance(ctx.session, today)
+    held, attended = await past_attendance(ctx.session, today, within=await turn_scope(ctx))
     view = participation_view(participation(held, attended), ctx.t)
     return Reply.show(participation_card(view, ctx.t))
 
@@ -115,13 +116,14 @@ async def event_asked_for(ctx: Context) -> Event | None:
         reference=ctx.args,
         conversation_id=place.base_conversation_id if in_channel else None,
         thread_id=place.thread_id if in_channel else None,
+        within=await turn_scope(ctx),
     )
 
 
 def not_found(ctx: Context) -> Reply:
     reference = ctx.args.strip()
     if reference:
-        return Reply.say(ctx.t("attendance.lists.not_found", reference=reference[:40]))
+        return Reply.say(ctx.t("attendance.lists.not_found", reference=quoted(reference)))
     return Reply.say(ctx.t("attendance.lists.none"))
 
 

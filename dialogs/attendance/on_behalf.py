@@ -71,7 +71,7 @@ async def _find_by_name(ctx: Context, event_id: int, typed: str) -> Reply:
     """The registrations whose name contains what was typed (width and case aside): one opens
     at once, several are offered to pick from, none is said."""
     event = await load_event(ctx.session, event_id)
-    if event is None:
+    if event is None or not await ctx.manages(event.conversation_id):
         return Reply.show(_refusal(ctx, "not_found"))
     wanted = _folded(typed)
     matches = [
@@ -135,7 +135,7 @@ async def _registration(
     ctx: Context, event_id: int, person_key: str
 ) -> tuple[Event, Registration] | Reply:
     event = await load_event(ctx.session, event_id)
-    if event is None:
+    if event is None or not await ctx.manages(event.conversation_id):
         return Reply.show(_refusal(ctx, "not_found"))
     if event.state is EventState.CANCELLED:
         return Reply.show(_refusal(ctx, "cancelled"))

@@ -19,8 +19,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.attendance.model import MUNICIPALITIES, OTHER, Registration, Status
-from dialogs.events.model import Event, EventState
+from dialogs.events.model import MAX_TITLE_LENGTH, Event, EventState
 from dialogs.events.store import load_event
+from dialogs.platform.scope import Scope
 from storage.models import EventRow, OutboxMessage, RegistrationRow
 
 # What counts as having taken part (see the module's docstring).
@@ -131,10 +132,14 @@ def participation(events: int, attended: Iterable[Attended]) -> Participation:
     return Participation(events=events, records=tuple(records), never=never)
 
 
-async def past_attendance(session: AsyncSession, today: date) -> tuple[int, list[Attended]]:
+async def past_attendance(
+    session: AsyncSession, today: date, *, within: Scope | None = None
+) -> tuple[int, list[Attended]]:
     """How many events have taken place before `today` (not cancelled), and everyone who took
-    part in them (seated or online)."""
-    took_place = (EventRow.day < today, EventRow.state != EventState.CANCELLED.value)
+    part in them (seated or online); only the events `within` the scope when one is given."""
+    took_place = [EventRow.day < today, EventRow.state != EventState.CANCELLED.value]
+    if within is not None:
+        took_place.append(within.where(EventRow.conversation_id))
     held = list(await session.scalars(select(EventRow.id).where(*took_place)))
     rows = await session.execute(
         select(
@@ -163,18 +168,27 @@ async def find_event(
     reference: str = "",
     conversation_id: str | None = None,
     thread_id: str | None = None,
+    within: Scope | None = None,
 ) -> Event | None:
     """The event a list or an export is about. `reference` (as typed after the command) names
     one by number (`3`, `#3`) or by part of its title; without it, the event whose thread the
     command was written in, else the next open one (today's included), else the latest past
     one. Among several with the title, the same order: the next open, else the latest past.
-    Cancelled events are found by number only."""
+    Cancelled events are found by number only. With `within`, only that scope's events are
+    found, by number too (team separation)."""
     reference = reference.strip()
     number = _EVENT_NUMBER.match(reference)
     if number:
-        return await load_event(session, int(number.group(1)))
+        event = await load_event(session, int(number.group(1)))
+        if event is None or (within is not None and not within.allows(event.conversation_id)):
+            return None
+        return event
     query = select(EventRow.id)
+    if within is not None:
+        query = query.where(within.where(EventRow.conversation_id))
     if reference:
+        if len(reference) > MAX_TITLE_LENGTH:
+            return None  # no title is that long (and SQLite refuses very long LIKE patterns)
         query = query.where(EventRow.title.icontains(reference, autoescape=True))
     elif conversation_id and thread_id:
         in_thread = await event_in_thread(session, conversation_id, thread_id)

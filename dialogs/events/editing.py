@@ -326,7 +326,10 @@ def _to_tell(registered: list[Registration]) -> list[Registration]:
 
 async def _event(ctx: Context) -> Event | None:
     assert isinstance(ctx.data, EventAdminRef)
-    return await load_event(ctx.session, ctx.data.event_id)
+    event = await load_event(ctx.session, ctx.data.event_id)
+    if event is None or not await ctx.manages(event.conversation_id):
+        return None  # another team's day is none of this coordinator's business
+    return event
 
 
 async def _reload(ctx: Context, event_id: int) -> Event:

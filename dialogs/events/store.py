@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.i18n import locale_of
 from dialogs.events.model import Event, EventDraft, EventState
+from dialogs.platform.scope import Scope
 from storage.models import EventRow
 
 # 24 random bytes = 32 URL-safe characters: the calendar URL cannot be guessed.
@@ -92,13 +93,18 @@ async def cancel_event(session: AsyncSession, event_id: int, now: datetime) -> b
     return cancelled is not None
 
 
-async def open_events(session: AsyncSession, today: date) -> list[Event]:
-    """Open events on `today` (the local date) or later, soonest first."""
+async def open_events(
+    session: AsyncSession, today: date, *, within: Scope | None = None
+) -> list[Event]:
+    """Open events on `today` (the local date) or later, soonest first; only those `within`
+    the scope when one is given (team separation)."""
+    query = select(EventRow).where(EventRow.state == EventState.OPEN.value, EventRow.day >= today)
+    if within is not None:
+        query = query.where(within.where(EventRow.conversation_id))
     rows = await session.scalars(
-        select(EventRow)
-        .where(EventRow.state == EventState.OPEN.value, EventRow.day >= today)
-        .order_by(EventRow.day, EventRow.start_time, EventRow.id)
-        .execution_options(populate_existing=True)
+        query.order_by(EventRow.day, EventRow.start_time, EventRow.id).execution_options(
+            populate_existing=True
+        )
     )
     return [_event(row) for row in rows]
 

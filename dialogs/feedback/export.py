@@ -29,6 +29,7 @@ from dialogs.exports import LINK_LIFETIME, XLSX_MEDIA_TYPE, ExportFile, issue_li
 from dialogs.feedback import store
 from dialogs.feedback.model import Feedback, Intent
 from dialogs.feedback.report import report_markdown
+from dialogs.platform.scope import turn_scope
 from dialogs.polls.views import moment_label
 from dialogs.replies import Message, Reply
 from dialogs.router import Router
@@ -65,7 +66,8 @@ async def report_command(ctx: Context) -> Reply:
     ended day, with a preview, said in the coordinator's personal chat only."""
     settings = ctx.services.settings
     now = ctx.clock.now()
-    event = await store.latest_ended_event(ctx.session, now, settings.zone)
+    scope = await turn_scope(ctx)
+    event = await store.latest_ended_event(ctx.session, now, settings.zone, within=scope)
     if event is None:
         return Reply.say(ctx.t("feedback.flow.no_events"))
     urls = {}

@@ -28,6 +28,7 @@ from dialogs.feedback import export, store, tasks
 from dialogs.feedback.inputs import FieldError, Forged, Form, FormErrors, read_answer
 from dialogs.feedback.publishing import is_closed, participation_of, summary_card_of
 from dialogs.feedback.views import deadline_label, form_view, invitation_view
+from dialogs.platform.scope import turn_scope
 from dialogs.replies import Card, Reply
 from dialogs.router import Router
 
@@ -46,7 +47,8 @@ async def feedback_command(ctx: Context) -> Reply:
     """`感想`: the form of the latest IYO WORK day that has ended. In a channel the card is
     posted for everyone, so it is the invitation that opens each person's own form."""
     zone = ctx.services.settings.zone
-    event = await store.latest_ended_event(ctx.session, ctx.clock.now(), zone)
+    scope = await turn_scope(ctx)
+    event = await store.latest_ended_event(ctx.session, ctx.clock.now(), zone, within=scope)
     if event is None:
         return Reply.say(ctx.t("feedback.flow.no_events"))
     if (refusal := _refusal(ctx, event)) is not None:
@@ -61,7 +63,7 @@ async def summary_command(ctx: Context) -> Reply:
     """`感想まとめ`: the latest ended day's summary so far (counts only from 3 answers)."""
     zone = ctx.services.settings.zone
     now = ctx.clock.now()
-    event = await store.latest_ended_event(ctx.session, now, zone)
+    event = await store.latest_ended_event(ctx.session, now, zone, within=await turn_scope(ctx))
     if event is None:
         return Reply.say(ctx.t("feedback.flow.no_events"))
     return Reply.show(await summary_card_of(ctx.session, event, ctx.t, zone, now))

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from dialogs.events.model import Event, EventState
 from dialogs.events.store import load_event
 from dialogs.feedback.model import Answer, Feedback, Intent, Issue, Participation
+from dialogs.platform.scope import Scope
 from storage.models import EventRow, FeedbackRow
 from storage.repositories.dialect import insert
 
@@ -105,14 +106,21 @@ async def themes_since(session: AsyncSession, since: datetime) -> list[tuple[str
     return [(key, text) for key, text in rows.tuples()]
 
 
-async def latest_ended_event(session: AsyncSession, now: datetime, zone: tzinfo) -> Event | None:
-    """The event (not cancelled) that ended most recently by `now`."""
+async def latest_ended_event(
+    session: AsyncSession, now: datetime, zone: tzinfo, *, within: Scope | None = None
+) -> Event | None:
+    """The event (not cancelled) that ended most recently by `now`; only among those `within`
+    the scope when one is given (team separation)."""
     today = now.astimezone(zone).date()
+    query = select(EventRow.id).where(
+        EventRow.state == EventState.OPEN.value, EventRow.day <= today
+    )
+    if within is not None:
+        query = query.where(within.where(EventRow.conversation_id))
     ids = await session.scalars(
-        select(EventRow.id)
-        .where(EventRow.state == EventState.OPEN.value, EventRow.day <= today)
-        .order_by(EventRow.day.desc(), EventRow.end_time.desc(), EventRow.id.desc())
-        .limit(_RECENT_EVENTS)
+        query.order_by(EventRow.day.desc(), EventRow.end_time.desc(), EventRow.id.desc()).limit(
+            _RECENT_EVENTS
+        )
     )
     for event_id in list(ids):
         event = await load_event(session, event_id)

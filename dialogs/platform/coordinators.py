@@ -47,6 +47,28 @@ class Coordinators:
                 return True
         return False
 
+    async def coordinates(
+        self, session: AsyncSession, person: Person, conversation_id: str
+    ) -> bool:
+        """Whether `person` may run coordinator actions on what lives in that conversation (a
+        poll's, an event's channel): named, or an owner of *that* team — being an owner of
+        another team the bot serves is not enough."""
+        if self.is_named(person):
+            return True
+        from storage.repositories.conversations import get_conversation
+
+        conversation = await get_conversation(session, conversation_id)
+        if conversation is None or not conversation.team_id:
+            return False
+        address = Address(
+            conversation.service_url,
+            conversation.conversation_id,
+            conversation.tenant_id,
+            conversation.team_id,
+        )
+        members = await self._members(address)
+        return any(_same(member, person) and member.role == "owner" for member in members)
+
     async def _teams_to_check(self, session: AsyncSession, place: Place) -> list[Address]:
         if place.team_id:
             return [

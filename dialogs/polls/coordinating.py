@@ -58,7 +58,7 @@ from dialogs.polls.views import (
     moment_text,
     slot_label,
 )
-from dialogs.replies import Card, Message, Reply
+from dialogs.replies import Card, Message, Reply, quoted
 from dialogs.router import Router
 from storage.repositories.people import get_person
 
@@ -307,11 +307,11 @@ async def decide_by_text(ctx: Context) -> Reply:
     try:
         wanted = parse_date_expression(ctx.args, ctx.clock.now().astimezone(zone).date())
     except DateParseError:
-        return Reply.say(ctx.t("polls.flow.decide_unreadable", text=ctx.args[:40]))
+        return Reply.say(ctx.t("polls.flow.decide_unreadable", text=quoted(ctx.args)))
     matches = [c for c in stored.poll.candidates if _same_day(c, wanted.date, wanted.start)]
     if len(matches) != 1:
         key = "polls.flow.decide_ambiguous" if matches else "polls.flow.decide_no_candidate"
-        return Reply.say(ctx.t(key, text=ctx.args[:40]))
+        return Reply.say(ctx.t(key, text=quoted(ctx.args)))
     return Reply.show(_confirm_decision(ctx, stored, matches[0]))
 
 
@@ -322,7 +322,9 @@ async def _poll(ctx: Context) -> store.StoredPoll | Reply:
     """The poll the card's button names, or the card saying it is gone."""
     assert isinstance(ctx.data, PollRef | DecideRef)
     stored = await store.load_poll(ctx.session, ctx.data.poll_id)
-    return stored if stored is not None else _not_found(ctx)
+    if stored is None or not await ctx.manages(stored.conversation_id):
+        return _not_found(ctx)  # another team's poll is none of this coordinator's business
+    return stored
 
 
 async def _changeable(ctx: Context) -> store.StoredPoll | Reply:
@@ -409,7 +411,8 @@ def _ids(raw: object) -> set[int]:
     """A multi-select's value: `"3,5"` (ids that are not numbers are ignored)."""
     if not isinstance(raw, str):
         return set()
-    return {int(part) for part in raw.split(",") if part.strip().isdigit()}
+    # isdecimal, not isdigit: "²" is a digit that int() cannot read.
+    return {int(part) for part in raw.split(",") if part.strip().isdecimal()}
 
 
 def _same_day(candidate: Candidate, day: date, start: time | None) -> bool:

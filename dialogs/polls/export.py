@@ -25,8 +25,9 @@ from dialogs.exports import (
     safe_filename,
 )
 from dialogs.polls import store
+from dialogs.polls.model import MAX_TITLE_LENGTH
 from dialogs.polls.views import moment_label, slot_label
-from dialogs.replies import Message, Reply
+from dialogs.replies import Message, Reply, quoted
 from dialogs.router import Router
 from storage.models import PollAnswerRow, PollRow
 
@@ -90,7 +91,7 @@ async def export_command(ctx: Context) -> Reply:
     poll = await _find_poll(ctx, reference)
     if poll is None:
         if reference:
-            return Reply.say(ctx.t("exports.poll.not_found", reference=reference[:40]))
+            return Reply.say(ctx.t("exports.poll.not_found", reference=quoted(reference)))
         key = "exports.poll.none_mine" if place.kind == "personal" else "exports.poll.none_here"
         return Reply.say(ctx.t(key))
     now = ctx.clock.now()
@@ -133,6 +134,8 @@ async def _find_poll(ctx: Context, reference: str) -> PollRow | None:
     if number:
         return await ctx.session.scalar(query.where(PollRow.id == int(number.group(1))))
     if reference:
+        if len(reference) > MAX_TITLE_LENGTH:
+            return None  # no title is that long (and SQLite refuses very long LIKE patterns)
         query = query.where(PollRow.title.icontains(reference, autoescape=True))
     elif place.kind != "personal" and place.thread_id:
         in_thread = await store.poll_in_thread(

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from cards.common import card, paragraph
+from cards.common import card, plain
 from cards.polls import (
     MAX_REFRESH_USERS,
     VERB_ANSWER,
@@ -47,6 +47,7 @@ from dialogs.polls.reminders import remind_nonrespondents
 from dialogs.polls.views import creation_view, explain_answer
 from dialogs.replies import Card, Message, Reply
 from dialogs.router import Router
+from storage.repositories.conversations import get_conversation
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,7 @@ async def answer(ctx: Context) -> Reply:
     assert isinstance(ctx.data, PollRef)
     zone = ctx.services.settings.zone
     stored = await store.load_poll(ctx.session, ctx.data.poll_id)
-    if stored is None:
+    if stored is None or not await ctx.sees(stored.conversation_id):
         return Reply.show(error_card(ctx.t("polls.flow.not_found"), ctx.t))
     poll = stored.poll
     now = ctx.clock.now()
@@ -123,7 +124,7 @@ async def view(ctx: Context) -> Reply:
     """The poll as the sender sees it: own answers preselected, results once answered."""
     assert isinstance(ctx.data, PollRef)
     stored = await store.load_poll(ctx.session, ctx.data.poll_id)
-    if stored is None:
+    if stored is None or not await ctx.sees(stored.conversation_id):
         return Reply.show(error_card(ctx.t("polls.flow.not_found"), ctx.t))
     everyone = await store.answers(ctx.session, stored.poll.id)
     zone = ctx.services.settings.zone
@@ -172,9 +173,22 @@ async def remind_before_deadline(ctx: TaskContext, payload: dict[str, Any]) -> N
     stored = await store.load_poll(ctx.session, poll_id)
     if stored is None or stored.poll.state is not PollState.OPEN or not stored.poll.deadline:
         return
-    await remind_nonrespondents(
+    outcome, _ = await remind_nonrespondents(
         ctx.session, ctx.services, stored, dedupe_key=f"poll:{poll_id}:auto-reminder"
     )
+    if outcome == "no_roster" and await _still_installed(ctx, stored.conversation_id):
+        # Teams throttled or failed the roster read: fail the run, so the task runner tries
+        # again with backoff instead of the reminder being skipped for good.
+        raise RosterUnavailable(f"poll {poll_id}: the team's roster could not be read")
+
+
+class RosterUnavailable(Exception):
+    """The roster could not be read for a reason that may pass."""
+
+
+async def _still_installed(ctx: TaskContext, conversation_id: str) -> bool:
+    conversation = await get_conversation(ctx.session, conversation_id)
+    return conversation is not None and conversation.active
 
 
 async def _publish(ctx: Context, draft: PollDraft) -> store.StoredPoll:
@@ -202,7 +216,8 @@ def _creation_errors(result: PollDraftErrors, t: Translator, zone: tzinfo) -> Ca
 
 
 def _notice_card(text: str) -> Card:
-    return card([paragraph(text)])
+    # The sentence holds the poll's title as typed: shown literally, never as markdown.
+    return card([plain(text)])
 
 
 __all__ = ["CLOSE_TASK", "REMIND_TASK", "PollRef", "router"]
