@@ -12,9 +12,9 @@ import re
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from core.i18n import Catalog
 from dialogs.replies import Message, Reply
@@ -29,6 +29,10 @@ CardRenderer = Callable[["TaskContext", int], Awaitable["Message | None"]]
 H = TypeVar("H", bound=Callable[..., Awaitable[Any]])
 
 _SPACES = re.compile(r"\s+")
+
+# A database id named in card data: a forged one beyond the database's integers is "not
+# found", not a failed turn (SQLite raises OverflowError, PostgreSQL a DataError).
+RowId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 def normalise(text: str) -> str:
@@ -214,6 +218,7 @@ __all__ = [
     "CommandMatch",
     "CommandMatcher",
     "Router",
+    "RowId",
     "ValidationError",
     "Verb",
     "normalise",

@@ -33,7 +33,7 @@ from dialogs.events.store import load_event, open_events
 from dialogs.events.views import LIVE_CARD, refresh_event_card, render_event_card
 from dialogs.platform.scope import turn_scope
 from dialogs.replies import Card, Message, Reply
-from dialogs.router import Router
+from dialogs.router import Router, RowId
 
 router = Router()
 
@@ -42,7 +42,7 @@ class EventRef(BaseModel):
     """What the registration buttons carry: which event. Inputs ride along and are read
     separately; any identity in the data is ignored."""
 
-    event_id: int
+    event_id: RowId
 
 
 @router.command("register", order=20)

@@ -44,7 +44,7 @@ from dialogs.events.store import load_event
 from dialogs.events.views import short_name, when_label
 from dialogs.platform.scope import turn_scope
 from dialogs.replies import Card, Reply, quoted
-from dialogs.router import Router
+from dialogs.router import Router, RowId
 
 router = Router()
 
@@ -60,7 +60,7 @@ NOTE_MAX_LENGTH = 80
 class EventRef(BaseModel):
     """What the 詳細 button carries: which event."""
 
-    event_id: int
+    event_id: RowId
 
 
 @router.command("attendees", order=21)

@@ -31,7 +31,7 @@ from dialogs.events.model import Event, EventState
 from dialogs.events.store import load_event
 from dialogs.events.views import refresh_event_card, when_label
 from dialogs.replies import Card, Message, Reply
-from dialogs.router import Router
+from dialogs.router import Router, RowId
 from storage.repositories.people import get_person
 
 router = Router()
@@ -40,14 +40,14 @@ MAX_MATCHES = 30  # people offered when several names match what was typed
 
 
 class EventRef(BaseModel):
-    event_id: int
+    event_id: RowId
 
 
 class PersonRef(BaseModel):
     """Whose registration: chosen by the coordinator, who is checked; the presser is still
     the activity's sender."""
 
-    event_id: int
+    event_id: RowId
     person_key: str
 
 

@@ -59,7 +59,7 @@ from dialogs.events.views import refresh_event_card, when_label
 from dialogs.feedback.schedule import arm_feedback
 from dialogs.polls.views import moment_label, moment_text
 from dialogs.replies import Card, Message, Reply
-from dialogs.router import Router
+from dialogs.router import Router, RowId
 from storage.models import EventRow
 
 router = Router()
@@ -68,7 +68,7 @@ router = Router()
 class EventAdminRef(BaseModel):
     """What the coordinators' buttons carry: which event. The form's inputs ride along."""
 
-    event_id: int
+    event_id: RowId
 
 
 async def update_event(

@@ -30,7 +30,7 @@ from dialogs.feedback.publishing import is_closed, participation_of, summary_car
 from dialogs.feedback.views import deadline_label, form_view, invitation_view
 from dialogs.platform.scope import turn_scope
 from dialogs.replies import Card, Reply
-from dialogs.router import Router
+from dialogs.router import Router, RowId
 
 router = Router()
 
@@ -39,7 +39,7 @@ class EventRef(BaseModel):
     """What the feedback buttons carry: which event. Inputs ride along and are read
     separately; any identity in the data is ignored."""
 
-    event_id: int
+    event_id: RowId
 
 
 @router.command("feedback", order=30)

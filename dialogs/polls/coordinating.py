@@ -59,7 +59,7 @@ from dialogs.polls.views import (
     slot_label,
 )
 from dialogs.replies import Card, Message, Reply, quoted
-from dialogs.router import Router
+from dialogs.router import Router, RowId
 from storage.repositories.people import get_person
 
 router = Router()
@@ -68,8 +68,8 @@ router = Router()
 class DecideRef(BaseModel):
     """この日に決定 carries the poll and the chosen date (the menu's choice input)."""
 
-    poll_id: int
-    candidate_id: int
+    poll_id: RowId
+    candidate_id: RowId
 
 
 @router.verb(VERB_COORDINATOR, coordinator_only=True, data=PollRef)

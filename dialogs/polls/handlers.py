@@ -46,7 +46,7 @@ from dialogs.polls.publishing import (
 from dialogs.polls.reminders import remind_nonrespondents
 from dialogs.polls.views import creation_view, explain_answer
 from dialogs.replies import Card, Message, Reply
-from dialogs.router import Router
+from dialogs.router import Router, RowId
 from storage.repositories.conversations import get_conversation
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class PollRef(BaseModel):
     """What a poll card's buttons carry: which poll. Inputs (choices, comment) ride along and
     are read separately; any identity in the data is ignored."""
 
-    poll_id: int
+    poll_id: RowId
 
 
 @router.command("poll", coordinator_only=True, order=10)
