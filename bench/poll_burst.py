@@ -22,7 +22,6 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -36,11 +35,15 @@ from bench.harness import (
     PG_ADMIN,
     app_server,
     baseline_server,
+    card_text,
+    client,
     database,
     fake_connector,
     machine,
+    open_connections,
     percentile,
     postgres_reachable,
+    walk,
 )
 from core.i18n import default_catalog, locale_of
 from storage.db import Database
@@ -98,28 +101,14 @@ def poll_command(today: date) -> str:
     return f"日程調整 第2回IYO WORK {dates} 会場:松前町役場"
 
 
-def _walk(node: object) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _walk(item)
-
-
-def _card_text(card: dict[str, Any]) -> str:
-    return " ".join(str(node["text"]) for node in _walk(card) if isinstance(node.get("text"), str))
-
-
 def _answer_action(card: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     """The data of the card's 回答する (poll.answer) button and the ids of its choice inputs."""
     data = next(
         node["data"]
-        for node in _walk(card)
+        for node in walk(card)
         if node.get("type") == "Action.Execute" and node.get("verb") == "poll.answer"
     )
-    inputs = [str(node["id"]) for node in _walk(card) if node.get("type") == "Input.ChoiceSet"]
+    inputs = [str(node["id"]) for node in walk(card) if node.get("type") == "Input.ChoiceSet"]
     return dict(data), inputs
 
 
@@ -158,24 +147,6 @@ async def _fire(
     result.seconds = time.perf_counter() - started
 
 
-async def _open_connections(session: aiohttp.ClientSession, url: str, count: int) -> None:
-    """Open `count` keep-alive connections first, so the burst measures invokes, not the
-    listen backlog of 300 simultaneous TCP handshakes."""
-
-    async def one() -> None:
-        async with session.get(f"{url}/healthz") as response:
-            await response.read()
-
-    await asyncio.gather(*(one() for _ in range(count)))
-
-
-def _client(width: int) -> aiohttp.ClientSession:
-    return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=width + 10),
-        timeout=aiohttp.ClientTimeout(total=60),
-    )
-
-
 async def burst_app(
     backend: str, people: list[TeamsUser], connector: FakeConnector, logs: Path
 ) -> Result:
@@ -185,7 +156,7 @@ async def burst_app(
     async with (
         database(backend) as url,
         app_server(url, logs / f"app-{backend}.log", coordinator_ids=TARO.aad_object_id) as app,
-        _client(len(people)) as session,
+        client(len(people)) as session,
     ):
         today = datetime.now(JST).date()
         command = activities.channel_message(poll_command(today), from_=TARO)
@@ -200,7 +171,7 @@ async def burst_app(
                 verb, {**data, **extra}, from_=who, card_activity_id=post.activity_id
             )
 
-        await _open_connections(session, app, len(people))
+        await open_connections(session, app, len(people))
         warm = Result("warm-up", [], 0.0)
         await _fire(session, app, [press("poll.view", TARO, {}) for _ in range(WARM_UP)], warm)
         answers = [
@@ -218,7 +189,7 @@ async def burst_baseline(people: list[TeamsUser], connector: FakeConnector, logs
     """The same burst of invokes against the bare botbuilder bot."""
     activities = Activities(connector.url)
     result = Result("botbuilder invoke baseline", [], 0.0)
-    async with baseline_server(logs / "baseline.log") as url, _client(len(people)) as session:
+    async with baseline_server(logs / "baseline.log") as url, client(len(people)) as session:
         card_id = activities.next_id()
 
         def press(who: TeamsUser) -> dict[str, Any]:
@@ -227,7 +198,7 @@ async def burst_baseline(people: list[TeamsUser], connector: FakeConnector, logs
                 "poll.answer", data, from_=who, card_activity_id=card_id
             )
 
-        await _open_connections(session, url, len(people))
+        await open_connections(session, url, len(people))
         await _fire(session, url, [press(TARO) for _ in range(WARM_UP)], Result("warm-up", [], 0))
         await _fire(session, url, [press(who) for who in people], result)
     return result
@@ -240,7 +211,7 @@ async def _shared_card_shows(connector: FakeConnector, post: Posted, respondents
     deadline = time.monotonic() + FINAL_CARD_WITHIN
     while True:
         edits = [p for p in connector.updated if p.activity_id == post.activity_id]
-        if edits and wanted in _card_text(edits[-1].card or {}):
+        if edits and wanted in card_text(edits[-1].card or {}):
             return True
         remaining = deadline - time.monotonic()
         if remaining <= 0:
