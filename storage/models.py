@@ -123,6 +123,8 @@ class OutboxMessage(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # Stamped just before the send leaves: a stale "sending" row without it was only claimed.
+    attempted_at: Mapped[datetime | None]
 
 
 class DueTask(Base):

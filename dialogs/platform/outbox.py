@@ -4,6 +4,10 @@ Rows are claimed in a short transaction (status "sending"; PostgreSQL skips rows
 instance has locked), sent outside any transaction, and the outcome recorded afterwards. A send
 whose outcome is unknown becomes "ambiguous" and is not repeated: a lost message is better
 than a duplicated one. Card updates are idempotent, so they are simply retried.
+
+Just before a post leaves, its row is stamped `attempted_at` (committed). A process that died
+mid-round thus leaves two kinds of stale "sending" rows: stamped ones were in flight (their
+outcome is unknown: "ambiguous") and unstamped ones were only claimed (back to "pending").
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import logging
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import case, exists, func, or_, select, update
@@ -98,6 +102,7 @@ class _Job:
     attempts: int
     target_activity_id: str | None = None
     target_conversation_id: str | None = None
+    claimed_at: datetime | None = None
 
     @property
     def rate_key(self) -> str:
@@ -108,6 +113,10 @@ class _Job:
 
 class _Undeliverable(Exception):
     """Nothing was sent and nothing will change by retrying (no such conversation)."""
+
+
+class _NoLongerOurs(Exception):
+    """Nothing was sent: the claim went stale and another instance's recovery took the row."""
 
 
 class OutboxWorker:
@@ -167,9 +176,14 @@ class OutboxWorker:
         cutoff = self._clock.now() - STALE_SENDING
         async with self._db.transaction() as session:
             stale = (OutboxMessage.status == "sending", OutboxMessage.updated_at < cutoff)
+            # Claimed but never attempted (nothing left), or an edit (sending it twice shows
+            # the same card): sent again.
             await session.execute(
                 update(OutboxMessage)
-                .where(*stale, OutboxMessage.kind == "update")
+                .where(
+                    *stale,
+                    or_(OutboxMessage.kind == "update", OutboxMessage.attempted_at.is_(None)),
+                )
                 .values(status="pending")
             )
             await session.execute(
@@ -225,7 +239,8 @@ class OutboxWorker:
                     continue
                 self._limiter.record(job.rate_key, now)
                 row.status = "sending"
-                jobs.append(job)
+                row.attempted_at = None  # stamped again just before this attempt leaves
+                jobs.append(replace(job, claimed_at=now))
         return jobs, len(rows)
 
     async def _supersede_older_edits(self, session: AsyncSession, row: OutboxMessage) -> set[int]:
@@ -297,6 +312,8 @@ class OutboxWorker:
             await self._refused(job, exc)
         except _Undeliverable as exc:
             await self._finish(job, "failed", str(exc))
+        except _NoLongerOurs:
+            log.warning("outbox %s: claim went stale before sending; left to its new owner", job.id)
         except Ambiguous as exc:
             await self._ambiguous(job, str(exc))
         except Exception as exc:
@@ -310,7 +327,10 @@ class OutboxWorker:
         if job.kind == "personal":
             return await self._send_personal(job, message)
         address = await self._conversation_address(
-            job.target_conversation_id or job.conversation_id, job.person_key
+            job.target_conversation_id or job.conversation_id,
+            job.person_key,
+            # An edit may be sent twice (recovery retries it): only posts are stamped.
+            attempt=None if job.kind == "update" else job,
         )
         if job.kind == "post_channel":
             return await self._deliverer.post_to_channel(address, message)
@@ -321,9 +341,34 @@ class OutboxWorker:
             return Delivered(job.target_activity_id, job.target_conversation_id or "")
         raise _Undeliverable(f"unknown outbox kind {job.kind}")
 
+    async def _stamp_attempted(self, session: AsyncSession, job: _Job) -> None:
+        """Stamp the row as attempted, in the transaction that commits just before the message
+        leaves (no extra round trip): from then on a crash leaves its outcome unknown. Raises
+        _NoLongerOurs when the row is not as this round claimed it (a slow round whose claim
+        another instance recovered)."""
+        now = self._clock.now()
+        stamped = await session.scalar(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == job.id,
+                OutboxMessage.status == "sending",
+                OutboxMessage.updated_at == job.claimed_at,
+            )
+            .values(attempted_at=now, updated_at=now)
+            .returning(OutboxMessage.id)
+        )
+        if stamped is None:
+            raise _NoLongerOurs(f"outbox {job.id}")
+
     async def _conversation_address(
-        self, conversation_id: str | None, person_key: str | None = None
+        self,
+        conversation_id: str | None,
+        person_key: str | None = None,
+        *,
+        attempt: _Job | None = None,
     ) -> Address:
+        """Where to send; with `attempt`, that row is stamped as attempted in the same
+        transaction."""
         if conversation_id is None:
             raise _Undeliverable("no conversation to send to")
         async with self._db.transaction() as session:
@@ -331,12 +376,15 @@ class OutboxWorker:
             person = await get_person(session, person_key) if person_key else None
             if conversation is None and person is not None and person.service_url:
                 # A personal chat we opened ourselves is known only on the person.
-                return Address(person.service_url, conversation_id, person.tenant_id)
-            if conversation is None:
+                address = Address(person.service_url, conversation_id, person.tenant_id)
+            elif conversation is None:
                 raise _Undeliverable(f"unknown conversation {conversation_id}")
-            if not conversation.active:
+            elif not conversation.active:
                 raise _Undeliverable(f"the bot is no longer in {conversation_id}")
-            address = address_of(conversation)
+            else:
+                address = address_of(conversation)
+            if attempt is not None:
+                await self._stamp_attempted(session, attempt)
         if conversation_id != address.conversation_id:  # keep a `;messageid=` thread suffix
             address = Address(**{**address.__dict__, "conversation_id": conversation_id})
         return address
@@ -352,9 +400,11 @@ class OutboxWorker:
             shared = None
             if chat is None:
                 shared = await self._resolve_personal(session, person, job.fallback_conversation_id)
+            else:
+                await self._stamp_attempted(session, job)
         try:
-            if chat is None:
-                chat = await self._open_personal_chat(person.person_key, shared, member)
+            if chat is None:  # stamped once the chat is open and stored
+                chat = await self._open_personal_chat(job, person.person_key, shared, member)
             return await self._deliverer.send(chat, message)
         except Refused as exc:
             if exc.status in GONE:
@@ -372,7 +422,7 @@ class OutboxWorker:
             return await self._deliverer.send(fallback, mentioned, reply_to=job.fallback_thread_id)
 
     async def _open_personal_chat(
-        self, person_key: str, shared: Address | None, member: Member
+        self, job: _Job, person_key: str, shared: Address | None, member: Member
     ) -> Address:
         if shared is None:
             raise Refused("the bot shares no conversation with this person")
@@ -384,6 +434,7 @@ class OutboxWorker:
             await set_personal_conversation(
                 session, person_key, chat.conversation_id, chat.service_url
             )
+            await self._stamp_attempted(session, job)
         return chat
 
     @staticmethod

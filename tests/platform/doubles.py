@@ -2,7 +2,8 @@
 
 It posts into per-conversation timelines and can be told to fail the next sends into a
 conversation: RetryLater and Refused post nothing, Ambiguous posts and then loses the answer
-(the case that must never lead to a second copy).
+(the case that must never lead to a second copy). It can also stall the next send into a
+conversation: Teams does not answer until the test says so (or ever, when the bot dies).
 """
 
 from __future__ import annotations
@@ -42,11 +43,19 @@ class RecordingDeliverer:
         self.opened_chats: list[str] = []  # teams ids we opened a 1:1 chat with
         self.unreachable: set[str] = set()  # teams ids whose 1:1 chat Teams refuses
         self.delivered = asyncio.Event()
+        self.stalled = asyncio.Event()  # a send is waiting for Teams to answer
+        self._stalls: dict[str, asyncio.Event] = {}
         self._failures: dict[str, deque[DeliveryError]] = defaultdict(deque)
         self._ids = itertools.count(1_700_000_000_000)
 
     def fail_next(self, conversation_id: str, *errors: DeliveryError) -> None:
         self._failures[conversation_id].extend(errors)
+
+    def stall_next(self, conversation_id: str) -> asyncio.Event:
+        """The next send into the conversation waits until the returned event is set, then
+        posts."""
+        answer = self._stalls[conversation_id] = asyncio.Event()
+        return answer
 
     def in_conversation(self, conversation_id: str) -> list[Posted]:
         return [p for p in self.posted if p.conversation_id.startswith(conversation_id)]
@@ -89,6 +98,10 @@ class RecordingDeliverer:
     ) -> Posted:
         await asyncio.sleep(0)
         self.calls.append((operation, address.conversation_id, self.clock.now()))
+        answer = self._stalls.pop(address.conversation_id.split(";")[0], None)
+        if answer is not None:
+            self.stalled.set()
+            await answer.wait()
         error = self._next_failure(address.conversation_id.split(";")[0])
         if error is not None and not isinstance(error, Ambiguous):
             raise error

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import random
 from datetime import timedelta
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 
 from core.clock import FrozenClock
 from dialogs.platform.messenger import Messenger
-from dialogs.platform.outbox import OutboxWorker
+from dialogs.platform.outbox import STALE_SENDING, OutboxWorker
 from dialogs.platform.ports import Ambiguous, Refused, RetryLater
 from dialogs.replies import Message
 from storage.db import Database
@@ -102,6 +103,63 @@ async def test_a_send_whose_answer_was_lost_is_not_posted_twice(
         clock.advance(timedelta(minutes=10))
     assert [p.text for p in teams.in_conversation(GENERAL)] == [NOTICE.text]
     assert await status_of(installed, clock, outbox_id) == "ambiguous"
+
+
+async def test_after_a_crash_mid_round_what_was_only_claimed_is_sent_and_the_one_in_flight_not(
+    installed: Database, teams: RecordingDeliverer, clock: FrozenClock
+) -> None:
+    """One round claims five notices; Teams stalls on the second and the process dies there
+    (its round cancelled: nothing recorded on the way out). Started again once the claim is
+    stale, it sends the three it had not got to; the one in flight may be in the channel
+    already, so it is not sent again."""
+    async with installed.transaction() as session:
+        await Messenger(session, clock).post_to_channel(RENRAKU, Message(text="連絡 1"))
+    notices = [await post(installed, clock, Message(text=f"お知らせ {n}")) for n in range(1, 5)]
+    teams.stall_next(GENERAL)
+    dead = asyncio.create_task(OutboxWorker(installed, teams, clock).run_once())
+    await asyncio.wait_for(teams.stalled.wait(), 5)
+    dead.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await dead
+    assert [p.text for p in teams.posted] == ["連絡 1"]
+
+    clock.advance(STALE_SENDING + timedelta(minutes=1))
+    await OutboxWorker(installed, teams, clock).run_once()
+    assert [p.text for p in teams.in_conversation(GENERAL)] == [
+        "お知らせ 2",
+        "お知らせ 3",
+        "お知らせ 4",
+    ]
+    assert [p.text for p in teams.in_conversation(RENRAKU)] == ["連絡 1"]
+    statuses = [await status_of(installed, clock, notice) for notice in notices]
+    assert statuses == ["ambiguous", "sent", "sent", "sent"]
+
+
+async def test_a_round_too_slow_for_its_claim_leaves_the_rest_to_the_instance_that_took_it_over(
+    installed: Database, teams: RecordingDeliverer, clock: FrozenClock
+) -> None:
+    """Teams takes longer than STALE_SENDING to answer the first of three notices. Meanwhile
+    another instance recovers the round and claims the two not yet attempted, and Teams is slow
+    with the first of those too. When Teams answers the slow instance, it records its notice
+    and leaves the other two to the instance that now holds them: each is posted once."""
+    notices = [await post(installed, clock, Message(text=f"お知らせ {n}")) for n in range(1, 4)]
+    first_answer = teams.stall_next(GENERAL)
+    slow = asyncio.create_task(OutboxWorker(installed, teams, clock).run_once())
+    await asyncio.wait_for(teams.stalled.wait(), 5)
+
+    clock.advance(STALE_SENDING + timedelta(minutes=1))
+    teams.stalled.clear()
+    second_answer = teams.stall_next(GENERAL)
+    other = asyncio.create_task(OutboxWorker(installed, teams, clock).run_once())
+    await asyncio.wait_for(teams.stalled.wait(), 5)
+    first_answer.set()
+    await asyncio.wait_for(slow, 5)
+    second_answer.set()
+    await asyncio.wait_for(other, 5)
+
+    texts = [p.text or "" for p in teams.in_conversation(GENERAL)]
+    assert sorted(texts) == ["お知らせ 1", "お知らせ 2", "お知らせ 3"]
+    assert [await status_of(installed, clock, notice) for notice in notices] == ["sent"] * 3
 
 
 async def test_fifty_votes_update_the_card_a_few_times_and_it_ends_on_the_last_tally(
