@@ -60,23 +60,18 @@ class Context:
         )
 
     async def sees(self, conversation_id: str) -> bool:
-        """Whether a poll or event living in that channel belongs to the team this card action
-        comes from. A forged button may name another team's poll or event by id; in a channel
-        that is refused here. (In a personal chat the button came to the person from the bot;
-        the scope there is the person's teams, see dialogs.platform.scope.)"""
-        place = self.turn.place
-        if place.kind != "channel" or not place.team_id:
+        """Whether the sender may act, from where they are, on a poll or event living in that
+        conversation. A card button names its poll or event by id and a forged one may name
+        another team's: in a channel only that team's are seen (a private or shared channel's
+        only in it), in a group chat only its own, in a personal chat only those of the teams
+        whose roster lists the sender and of the private or shared channels they are in (the
+        cards the bot sends there, a 感想 form or a registration card, are about their own
+        days). One rule with the finders: dialogs.platform.scope."""
+        if conversation_id == self.turn.place.base_conversation_id:
             return True
-        if conversation_id == place.base_conversation_id:
-            return True
-        from sqlalchemy import select
+        from dialogs.platform.scope import turn_scope
 
-        from storage.models import Conversation
-
-        team = await self.session.scalar(
-            select(Conversation.team_id).where(Conversation.conversation_id == conversation_id)
-        )
-        return team == place.team_id
+        return (await turn_scope(self)).allows(conversation_id)
 
     async def manages(self, conversation_id: str) -> bool:
         """Whether the sender coordinates the team a poll or event (living in that channel)

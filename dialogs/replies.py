@@ -12,6 +12,8 @@ _INERT = str.maketrans(
     {"[": "［", "]": "］", "<": "＜", ">": "＞", "*": "＊", "_": "＿", "`": "｀", "~": "～"}
     | {"|": "｜", "#": "＃", "\\": "＼", "&": "＆"}
 )
+# The same inside a link, where look-alikes would change the address: percent-encoded.
+_URL_INERT = str.maketrans({ch: f"%{ord(ch):02X}" for ch in '[]<>*`|\\"{}^ \n\r\t'})
 
 
 def quoted(text: str, limit: int = 40) -> str:
@@ -19,7 +21,26 @@ def quoted(text: str, limit: int = 40) -> str:
     text as markdown): at most `limit` characters on one line, with nothing Teams would turn
     into a link, a mention or formatting."""
     snippet = " ".join(text.split())[:limit]
-    return snippet.translate(_INERT).replace("://", "：//")
+    return _inert(snippet)
+
+
+def literal(text: str) -> str:
+    """Something someone typed (a title, a venue, a name) as it may appear inside a message's
+    text: whole, with nothing Teams would turn into a link, a mention or formatting. Ordinary
+    text (第2回IYO WORK（松前町）) is unchanged; a line break becomes a space, since a new line
+    could start a quote or a list in the middle of the message."""
+    return _inert(" ".join(text.splitlines()))
+
+
+def literal_url(url: str) -> str:
+    """A link someone typed (a meeting URL), shown in a message's text where Teams makes it
+    clickable: the characters that would make markdown, HTML or a mention are percent-encoded,
+    which web servers read as the same characters, so the link still opens the same page."""
+    return url.translate(_URL_INERT)
+
+
+def _inert(text: str) -> str:
+    return text.translate(_INERT).replace("://", "：//")
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from dialogs.exports import (
     safe_filename,
 )
 from dialogs.polls.views import moment_label
-from dialogs.replies import Message, Reply
+from dialogs.replies import Message, Reply, literal
 from dialogs.router import Router
 
 router = Router()
@@ -141,7 +141,7 @@ async def export_command(ctx: Context) -> Reply:
     link = Message(
         text=ctx.t(
             "exports.attendees.link",
-            title=event.title,
+            title=literal(event.title),
             when=when_label(event, ctx.t),
             csv=urls[ATTENDEES_CSV],
             xlsx=urls[ATTENDEES_XLSX],

@@ -12,7 +12,7 @@ from dialogs.attendance.model import Registration
 from dialogs.events.model import Event
 from dialogs.events.views import when_label
 from dialogs.platform.messenger import Messenger
-from dialogs.replies import Message
+from dialogs.replies import Message, literal
 from storage.repositories.people import get_person
 
 
@@ -31,7 +31,7 @@ async def tell_seated(
     for registration in seated:
         person = await get_person(session, registration.person_key)
         t = catalog.translator(locale_of(person.locale if person else event.locale))
-        text = t("attendance.flow.seated", title=event.title, when=when_label(event, t))
+        text = t("attendance.flow.seated", title=literal(event.title), when=when_label(event, t))
         thread = None
         if event.thread_outbox_id is not None:
             thread = (await messenger.delivery(event.thread_outbox_id)).activity_id

@@ -30,7 +30,7 @@ from dialogs.context import Context
 from dialogs.events.model import Event, EventState
 from dialogs.events.store import load_event
 from dialogs.events.views import refresh_event_card, when_label
-from dialogs.replies import Card, Message, Reply
+from dialogs.replies import Card, Message, Reply, literal
 from dialogs.router import Router, RowId
 from storage.repositories.people import get_person
 
@@ -127,7 +127,7 @@ async def save_for(ctx: Context) -> Reply:
     )
     await _tell_person(ctx, event, saved.registration)
     await refresh_event_card(ctx.messenger, event)
-    notice = Notice(ctx.t("attendance.flow.on_behalf.saved", name=before.name))
+    notice = Notice(ctx.t("attendance.flow.on_behalf.saved", name=literal(before.name)))
     return Reply.show(_card(ctx, event, saved.registration, notices=(notice,)))
 
 
@@ -180,9 +180,9 @@ async def _tell_person(ctx: Context, event: Event, registration: Registration) -
         standing = t(f"attendance.status.{registration.status.value}")
     text = t(
         "attendance.flow.on_behalf.told",
-        title=event.title,
+        title=literal(event.title),
         when=when_label(event, t),
-        coordinator=ctx.turn.actor.name,
+        coordinator=literal(ctx.turn.actor.name),
         status=standing,
     )
     await ctx.messenger.send_to_person(

@@ -58,7 +58,7 @@ from dialogs.events.tasks import (
 from dialogs.events.views import refresh_event_card, when_label
 from dialogs.feedback.schedule import arm_feedback
 from dialogs.polls.views import moment_label, moment_text
-from dialogs.replies import Card, Message, Reply
+from dialogs.replies import Card, Message, Reply, literal, literal_url
 from dialogs.router import Router, RowId
 from storage.models import EventRow
 
@@ -255,12 +255,15 @@ def change_lines(
     if before.venue != after.venue and registration.mode is Mode.ONSITE:
         none = t("events.admin.none")
         lines.append(
-            t("events.admin.changed_venue", before=before.venue or none, after=after.venue or none)
+            t(
+                "events.admin.changed_venue",
+                before=literal(before.venue) if before.venue else none,
+                after=literal(after.venue) if after.venue else none,
+            )
         )
     if before.meeting_url != after.meeting_url and registration.mode is Mode.ONLINE:
-        lines.append(
-            t("events.admin.changed_meeting_url", url=after.meeting_url or t("events.admin.none"))
-        )
+        url = literal_url(after.meeting_url) if after.meeting_url else t("events.admin.none")
+        lines.append(t("events.admin.changed_meeting_url", url=url))
     return lines
 
 
@@ -278,7 +281,7 @@ async def _tell_changed(ctx: Context, before: Event, after: Event) -> int:
             continue
         text = "\n\n".join(
             [
-                t("events.admin.changed", title=after.title),
+                t("events.admin.changed", title=literal(after.title)),
                 *lines,
                 t("events.admin.changed_calendar", url=link),
             ]
@@ -303,7 +306,11 @@ async def _tell_cancelled(ctx: Context, event: Event) -> int:
         t = await personal_translator(ctx.session, services.catalog, key, event)
         text = "\n\n".join(
             [
-                t("events.admin.cancelled_message", title=event.title, when=when_label(event, t)),
+                t(
+                    "events.admin.cancelled_message",
+                    title=literal(event.title),
+                    when=when_label(event, t),
+                ),
                 t("events.admin.cancelled_calendar", url=link),
             ]
         )

@@ -29,7 +29,7 @@ from dialogs.events.model import Event, EventDraft
 from dialogs.events.tasks import arm_event_tasks
 from dialogs.events.views import event_view, when_label
 from dialogs.feedback.schedule import arm_feedback
-from dialogs.replies import Card, Message, Reply
+from dialogs.replies import Card, Message, Reply, literal
 from dialogs.router import Router
 
 router = Router()
@@ -91,7 +91,7 @@ async def _publish(ctx: Context, draft: EventDraft) -> Event:
 def created_text(event: Event, t: Translator) -> str:
     """`IYO WORK「…」(1/20(水) 10:00–16:00) を投稿しました。`, and why offices are closed
     that day when they are."""
-    text = t("events.create.created", title=event.title, when=when_label(event, t))
+    text = t("events.create.created", title=literal(event.title), when=when_label(event, t))
     note = closed_day_note(event.day, t)
     return f"{text}\n\n{note}" if note else text
 

@@ -26,7 +26,7 @@ from dialogs.events.views import refresh_event_card, when_label
 from dialogs.platform.messenger import Messenger
 from dialogs.platform.tasks import cancel, schedule
 from dialogs.polls.views import moment_label
-from dialogs.replies import Message
+from dialogs.replies import Message, literal, literal_url
 from dialogs.router import Router
 from storage.repositories.people import get_person
 
@@ -117,17 +117,17 @@ def reminder_text(
     """The reminder for one registrant: when, where, how they take part (the meeting link when
     online, their place in line when waiting), the calendar file and how to change."""
     lines = [
-        t("events.reminder.intro", title=event.title),
+        t("events.reminder.intro", title=literal(event.title)),
         t("events.reminder.when", when=when_label(event, t)),
     ]
     if event.venue:
-        lines.append(t("events.reminder.venue", venue=event.venue))
+        lines.append(t("events.reminder.venue", venue=literal(event.venue)))
     lines.append(t("events.reminder.mode", mode=_mode(registration, t)))
     if registration.status is Status.WAITLISTED:
         lines.append(t("events.reminder.waitlisted"))
     elif registration.status is Status.ONLINE:
         if event.meeting_url:
-            lines.append(t("events.reminder.meeting_url", url=event.meeting_url))
+            lines.append(t("events.reminder.meeting_url", url=literal_url(event.meeting_url)))
         else:
             lines.append(t("events.reminder.no_meeting_url"))
     lines.append(t("events.reminder.calendar", url=calendar_url(base_url, event.token)))

@@ -31,7 +31,7 @@ from dialogs.feedback.model import Feedback, Intent
 from dialogs.feedback.report import report_markdown
 from dialogs.platform.scope import turn_scope
 from dialogs.polls.views import moment_label
-from dialogs.replies import Message, Reply
+from dialogs.replies import Message, Reply, literal
 from dialogs.router import Router
 
 router = Router()
@@ -84,7 +84,7 @@ async def report_command(ctx: Context) -> Reply:
     minutes = int(LINK_LIFETIME.total_seconds() // 60)
     text = ctx.t(
         "feedback.report.link",
-        title=event.title,
+        title=literal(event.title),
         markdown=urls[FEEDBACK_MARKDOWN],
         xlsx=urls[FEEDBACK_XLSX],
         until=moment_label(now + LINK_LIFETIME, settings.zone, ctx.t),

@@ -125,7 +125,7 @@ async def _event(ctx: Context) -> Event | Reply:
     """The event the card is about, or the refusal when it is gone or cancelled."""
     assert isinstance(ctx.data, EventRef)
     event = await load_event(ctx.session, ctx.data.event_id)
-    if event is None:
+    if event is None or not await ctx.sees(event.conversation_id):
         return Reply.show(refusal_card(ctx.t("feedback.flow.not_found"), ctx.t))
     if event.state is EventState.CANCELLED:
         message = ctx.t("feedback.flow.cancelled")

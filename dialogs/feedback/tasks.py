@@ -26,7 +26,7 @@ from dialogs.feedback import store
 from dialogs.feedback.publishing import is_closed, participants, say_in_thread, summary_card_of
 from dialogs.feedback.schedule import CLOSE_TASK, REMIND_TASK, REQUEST_TASK, arm_feedback
 from dialogs.feedback.views import deadline_label, form_view, invitation_view
-from dialogs.replies import Message
+from dialogs.replies import Message, literal
 from dialogs.router import Router
 from storage.repositories.people import get_person
 
@@ -48,7 +48,7 @@ async def ask_for_feedback(ctx: TaskContext, payload: dict[str, Any]) -> None:
         t = await _translator(ctx, registration.person_key, event)
         text = t(
             "feedback.request.text",
-            title=event.title,
+            title=literal(event.title),
             when=when_label(event, t),
             deadline=deadline_label(event, zone, t),
         )
@@ -77,7 +77,7 @@ async def remind_to_answer(ctx: TaskContext, payload: dict[str, Any]) -> None:
         t = await _translator(ctx, registration.person_key, event)
         text = t(
             "feedback.request.reminder",
-            title=event.title,
+            title=literal(event.title),
             deadline=deadline_label(event, zone, t),
         )
         card = feedback_card(form_view(event, t, zone), t)

@@ -58,7 +58,7 @@ from dialogs.polls.views import (
     moment_text,
     slot_label,
 )
-from dialogs.replies import Card, Message, Reply, quoted
+from dialogs.replies import Card, Message, Reply, literal, quoted
 from dialogs.router import Router, RowId
 from storage.repositories.people import get_person
 
@@ -220,7 +220,7 @@ async def cancel(ctx: Context) -> Reply:
     await _refresh(ctx, stored)
     t = ctx.services.catalog.translator(locale_of(stored.locale))
     await _say_in_thread(
-        ctx, stored, Message(text=t("polls.flow.cancelled", title=stored.poll.title))
+        ctx, stored, Message(text=t("polls.flow.cancelled", title=literal(stored.poll.title)))
     )
     return Reply.show(await _menu(ctx, stored))
 
@@ -390,7 +390,7 @@ async def _tell_removed(
         person = await get_person(ctx.session, answer.person_key)
         t = ctx.services.catalog.translator(locale_of(person.locale if person else stored.locale))
         dates = t("polls.card.name_separator").join(slot_label(c.slot, t) for c in touched)
-        text = t("polls.flow.candidates_removed", title=stored.poll.title, dates=dates)
+        text = t("polls.flow.candidates_removed", title=literal(stored.poll.title), dates=dates)
         await ctx.messenger.send_to_person(
             answer.person_key,
             Message(text=text),
@@ -403,7 +403,7 @@ async def _announce_added(ctx: Context, stored: store.StoredPoll, added: tuple[S
     t = ctx.services.catalog.translator(locale_of(stored.locale))
     ordered = sorted(added, key=lambda slot: slot.sort_key)
     dates = t("polls.card.name_separator").join(slot_label(slot, t) for slot in ordered)
-    text = t("polls.flow.candidates_added", title=stored.poll.title, dates=dates)
+    text = t("polls.flow.candidates_added", title=literal(stored.poll.title), dates=dates)
     await _say_in_thread(ctx, stored, Message(text=text))
 
 

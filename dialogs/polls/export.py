@@ -27,7 +27,7 @@ from dialogs.exports import (
 from dialogs.polls import store
 from dialogs.polls.model import MAX_TITLE_LENGTH
 from dialogs.polls.views import moment_label, slot_label
-from dialogs.replies import Message, Reply, quoted
+from dialogs.replies import Message, Reply, literal, quoted
 from dialogs.router import Router
 from storage.models import PollAnswerRow, PollRow
 
@@ -109,7 +109,7 @@ async def export_command(ctx: Context) -> Reply:
     link = Message(
         text=ctx.t(
             "exports.poll.link",
-            title=poll.title,
+            title=literal(poll.title),
             url=url,
             until=moment_label(now + LINK_LIFETIME, settings.zone, ctx.t),
             minutes=minutes,

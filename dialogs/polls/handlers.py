@@ -45,7 +45,7 @@ from dialogs.polls.publishing import (
 )
 from dialogs.polls.reminders import remind_nonrespondents
 from dialogs.polls.views import creation_view, explain_answer
-from dialogs.replies import Card, Message, Reply
+from dialogs.replies import Card, Message, Reply, literal
 from dialogs.router import Router, RowId
 from storage.repositories.conversations import get_conversation
 
@@ -74,7 +74,7 @@ async def create_by_command(ctx: Context) -> Reply:
     if isinstance(result, PollDraftErrors):
         return Reply.show(_creation_errors(result, ctx.t, zone))
     stored = await _publish(ctx, result)
-    return Reply.say(ctx.t("polls.flow.created", title=stored.poll.title))
+    return Reply.say(ctx.t("polls.flow.created", title=literal(stored.poll.title)))
 
 
 @router.verb(VERB_CREATE, coordinator_only=True)

@@ -11,6 +11,7 @@ from the Hypothesis profile of tests/reliability/conftest.py.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -21,12 +22,20 @@ from sqlalchemy import func, select
 from core.i18n import default_catalog
 from dialogs import build_router
 from dialogs.platform.messenger import UPDATE_SPACING
-from storage.models import FeedbackRow, OutboxMessage, PollAnswerRow, RegistrationRow
+from storage.models import (
+    EventRow,
+    FeedbackRow,
+    OutboxMessage,
+    PollAnswerRow,
+    PollRow,
+    RegistrationRow,
+)
 from tests.fakes.connector import Posted
-from tests.fixtures.connector import GUEST, HANAKO, TARO
+from tests.fixtures.connector import GUEST, HANAKO, JIRO, TARO
 from tests.reliability.conftest import HOSTILE
 from tests.reliability.hostile import INJECTIONS, hostile_data, hostile_text, new_marker
 from tests.reliability.world import (
+    JST,
     SABURO,
     World,
     changed,
@@ -45,10 +54,9 @@ MARKER = re.compile(r"MARK\d{5}Q")
 # Pressing these ends the poll or the event the later examples act on: they go last.
 FINAL_VERBS = ("poll.cancel.confirm", "poll.decide.confirm", "event.cancel.confirm")
 VERBS = sorted(build_router().verbs, key=lambda verb: (verb in FINAL_VERBS, verb))
+# TARO is the coordinator: what he types (titles, venues) is held to the same rule as
+# everyone's text, since a coordinator's title reaches every member's messages.
 PEOPLE = (TARO, HANAKO, SABURO, GUEST)
-# What coordinators type (titles, venues) still reaches messages' markdown: that is
-# test_a_title_is_shown_literally_in_messages (xfail); the others' text must never.
-COORDINATORS = (TARO,)
 
 # What a writing verb says when it has stored something, and the table it stores in.
 WRITES: dict[str, tuple[type[Any], tuple[str, ...]]] = {
@@ -142,8 +150,7 @@ async def test_hostile_card_data_never_breaks_a_turn_nor_writes_half(
         kind, value = invoke_answer(answer.body)
         (cards if kind == "card" else messages).append(value)
     queued_cards, queued_texts = await queued_since(world, outbox)
-    typist = None if who in COORDINATORS else marker
-    assert_shown_literally(cards + queued_cards, messages + queued_texts, typist)
+    assert_shown_literally(cards + queued_cards, messages + queued_texts, marker)
 
     assert not APOLOGY & set(messages), f"{verb} failed on {data!r}"
     if not cards:  # a refusal in words (bad data, not a coordinator…): nothing stored
@@ -199,7 +206,7 @@ async def test_hostile_message_text_never_breaks_a_turn(
     cards = [p.card for p in replies if p.card is not None] + queued_cards
     messages = [p.text for p in replies if p.text] + queued_texts
     assert not APOLOGY & set(messages), f"the turn failed on {text[:200]!r}"
-    assert_shown_literally(cards, messages, None if who in COORDINATORS else marker)
+    assert_shown_literally(cards, messages, marker)
 
 
 async def test_what_the_outbox_sent_later_shows_user_text_literally(shared_world: World) -> None:
@@ -228,16 +235,6 @@ async def test_a_card_naming_an_id_beyond_the_databases_integers_is_bad_data(
     assert invoke_answer(answer.body) == ("message", CATALOG.text("ja", "bot.bad_card_data"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "titles and venues typed by coordinators are put into messages' markdown as typed "
-        "(events.create.created, polls.flow.created, cancellations, reminders, seat notices, "
-        "feedback requests…): a title can carry a link or emphasis into the bot's messages. "
-        "Quote them with dialogs.replies.quoted-style escaping (without the cut) where they "
-        "are formatted into message text"
-    ),
-)
 async def test_a_title_is_shown_literally_in_messages(shared_world: World) -> None:
     world = shared_world
     title = "[今すぐログイン](https://evil.example/login)"
@@ -247,3 +244,83 @@ async def test_a_title_is_shown_literally_in_messages(shared_world: World) -> No
 
     said = [p.text or "" for p in world.connector.sent if p.reply_to_id == command["id"]]
     assert said and not any(INJECTIONS.search(text) for text in said), said
+
+
+# What a coordinator typed, and what every member reads in the bot's messages: the same
+# characters, with look-alikes where Teams would have made a link, a mention or formatting.
+TITLE = "[今すぐログイン](https://evil.example/login)"
+TITLE_SHOWN = "［今すぐログイン］(https：//evil.example/login)"
+VENUE = "`code`**太字**"
+VENUE_SHOWN = "｀code｀＊＊太字＊＊"
+NEW_VENUE = "<at>Evil Admin</at> [x](https://evil.example/login)"
+NEW_VENUE_SHOWN = "＜at＞Evil Admin＜/at＞ ［x］(https：//evil.example/login)"
+
+
+def said_with_title(key: str) -> str:
+    """The words of catalog sentence `key` up to the title, then the title as shown."""
+    before_title = str(CATALOG.raw("ja", key)).split("{title}")[0]
+    return before_title.rsplit("}", 1)[-1] + TITLE_SHOWN
+
+
+async def newest(world: World, row: type[PollRow] | type[EventRow]) -> int:
+    async with world.database.transaction() as session:
+        return int(await session.scalar(select(func.max(row.id))) or 0)
+
+
+async def test_a_coordinators_title_and_venue_stay_literal_in_every_message(
+    shared_world: World,
+) -> None:
+    """TARO gives a poll and two days a title and venues full of markup. Through the days'
+    lives (created, changed, a seat freed, the poll reminded and cancelled, a day cancelled,
+    the reminder the day before, the 感想 request after), every message shows them as typed
+    and none carries a link, a mention or formatting from them."""
+    world = shared_world
+    bot, press = world.bot, world.press
+    await world.run_due()
+    sent = len(world.connector.sent)
+    for command in (
+        f"日程調整 {TITLE} 12/20 12/21 会場:{VENUE}",
+        f"イベント作成 {TITLE} 12/9 会場:{VENUE} 定員:1",
+        f"イベント作成 {TITLE} 12/10 会場:{VENUE}",
+    ):
+        assert (await bot.send(world.activities.channel_message(command, from_=TARO))).status == 201
+    poll, other_day = await newest(world, PollRow), await newest(world, EventRow)
+    day = other_day - 1
+    for who, event_id in ((HANAKO, day), (JIRO, day), (HANAKO, other_day)):
+        data = {"event_id": event_id, "mode": "onsite", "municipality": "imabari"}
+        assert (await bot.send(press("event.register", data, who))).status == 200
+    edit = {"event_id": day, "title": TITLE, "date": "12/9", "venue": NEW_VENUE, "capacity": "1"}
+    steps = [
+        press("event.edit.save", {**edit, "meeting_url": "", "deadline": ""}, TARO),
+        press("event.register", {"event_id": day, "mode": "absent"}, HANAKO),  # JIRO is seated
+        press("poll.remind", {"poll_id": poll}, TARO),
+        press("poll.cancel.confirm", {"poll_id": poll}, TARO),
+        press("event.cancel.confirm", {"event_id": other_day}, TARO),
+    ]
+    for step in steps:
+        assert (await bot.send(step)).status == 200
+    # The working day before 12/9, then the morning after it.
+    for moment in (datetime(2026, 12, 8, 9, tzinfo=JST), datetime(2026, 12, 10, 9, tzinfo=JST)):
+        bot.clock.set(moment)
+        await world.run_due()
+        await outbox_settled(world.database, moment)
+
+    said = [p.text for p in world.connector.sent[sent:] if p.text]
+    assert [text for text in said if INJECTIONS.search(text)] == []
+    expected = [
+        said_with_title(key)
+        for key in (
+            "polls.flow.created",
+            "events.create.created",
+            "events.admin.changed",
+            "attendance.flow.seated",
+            "polls.flow.reminder_no_deadline",
+            "polls.flow.cancelled",
+            "events.admin.cancelled_message",
+            "events.reminder.intro",
+            "feedback.request.text",
+        )
+    ]
+    expected.append(f"会場: {VENUE_SHOWN} → {NEW_VENUE_SHOWN}")  # the change, to those on site
+    expected.append(f"会場: {NEW_VENUE_SHOWN}")  # the reminder the day before
+    assert [words for words in expected if not any(words in text for text in said)] == [], said

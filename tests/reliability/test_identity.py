@@ -1,7 +1,8 @@
 """Whose data an action writes comes from the activity's sender, never from the card's data;
-and what only coordinators may do is refused to everyone else, however the action is sent.
+what only coordinators may do is refused to everyone else, however the action is sent; and a
+button pressed in a personal chat reaches only the polls and days of the sender's own teams.
 
-Both tests take the verbs and commands from the router (`dialogs.build_router()`), so a
+The tests take the verbs and commands from the router (`dialogs.build_router()`), so a
 feature added later is covered without touching this file.
 """
 
@@ -16,14 +17,16 @@ from core.i18n import default_catalog
 from dialogs import build_router
 from storage.models import Base, EventRow, PollRow
 from tests.fakes.connector import Posted
-from tests.fixtures.connector import GUEST, HANAKO, TARO, TeamsUser
+from tests.fixtures.connector import GUEST, HANAKO, JIRO, NANAMI, TARO, TeamsUser
 from tests.reliability.hostile import valid_data
 from tests.reliability.world import (
+    POLL_ID,
     SABURO,
     World,
     changed,
     invoke_answer,
     row_counts,
+    texts,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -185,3 +188,68 @@ async def test_the_same_people_may_do_it_once_made_coordinators(shared_world: Wo
     answer = await world.bot.send(world.press("poll.coordinator", {"poll_id": 1}, TARO))
     kind, value = invoke_answer(answer.body)
     assert kind == "card", value
+
+
+# --- personal chats ---------------------------------------------------------------------------
+
+# The open verbs that act on one poll or day named by the card, and what each says when that
+# poll or day is not one the presser may see.
+NOT_FOUND = {"poll": "polls", "event": "attendance", "feedback": "feedback"}
+ON_A_POLL_OR_DAY = {
+    verb: f"{NOT_FOUND[verb.split('.')[0]]}.flow.not_found"
+    for verb in OPEN_VERBS
+    if verb.split(".")[0] in NOT_FOUND
+}
+DAYS_AND_POLL = ("第1回IYO WORK", "第2回IYO WORK", "第3回IYO WORK")
+
+
+def pressed_in_personal_chat(world: World, verb: str, who: TeamsUser) -> dict[str, Any]:
+    """`verb` pressed on a card in `who`'s 1:1 chat with the bot, with a real card's data."""
+    return world.activities.invoke_action(verb, valid_data(verb), from_=who, personal=True)
+
+
+async def test_a_member_answers_from_cards_in_their_personal_chat(shared_world: World) -> None:
+    """Cards reach members in their personal chat (a 感想 form after the day, a registration
+    card from 参加登録): pressing them there works as in the channel."""
+    world = shared_world
+    await world.run_due()
+
+    answered = await world.bot.send(
+        world.activities.invoke_action(
+            "poll.answer",
+            {"poll_id": POLL_ID, "choice_1": "online", "choice_2": "maybe", "choice_3": "no"},
+            from_=JIRO,
+            personal=True,
+        )
+    )
+    registered = await world.bot.send(pressed_in_personal_chat(world, "event.register", JIRO))
+    feedback = await world.bot.send(pressed_in_personal_chat(world, "feedback.submit", JIRO))
+
+    kind, card = invoke_answer(answered.body)
+    assert kind == "card" and CATALOG.text("ja", "polls.card.saved") in texts(card)
+    kind, card = invoke_answer(registered.body)
+    assert kind == "card" and CATALOG.text("ja", "attendance.flow.changed") in texts(card)
+    kind, card = invoke_answer(feedback.body)
+    assert kind == "card" and CATALOG.text("ja", "feedback.card.saved") in texts(card)
+    stored = await rows_of(world, JIRO)
+    assert stored["poll_answer"] and stored["registration"] and stored["feedback"]
+
+
+@pytest.mark.parametrize("verb", sorted(ON_A_POLL_OR_DAY))
+async def test_a_forged_card_in_an_outsiders_personal_chat_reaches_nothing(
+    shared_world: World, verb: str
+) -> None:
+    """Nanami coordinates another team and is not in this one's roster. A card forged in her
+    personal chat with this team's poll or day id is refused as not found: nothing of the
+    poll or day is shown, nothing is stored, nobody is told."""
+    world = shared_world
+    await world.run_due()
+    before = await row_counts(world.database)
+
+    answer = await world.bot.send(pressed_in_personal_chat(world, verb, NANAMI))
+
+    kind, card = invoke_answer(answer.body)
+    assert kind == "card", card
+    assert CATALOG.text("ja", ON_A_POLL_OR_DAY[verb]) in texts(card)
+    assert not [title for title in DAYS_AND_POLL if title in texts(card)]
+    assert changed(before, await row_counts(world.database)) == {}
