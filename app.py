@@ -28,6 +28,7 @@ from dialogs.digest.resolver import DigestResolver, GraphOpener
 from dialogs.dispatch import Dispatcher
 from dialogs.platform.coordinators import Coordinators
 from dialogs.platform.outbox import OutboxWorker
+from dialogs.platform.reach import OtherOrganisations, personal_route
 from dialogs.platform.scheduler import Scheduler
 from dialogs.platform.tasks import TaskRunner
 from dialogs.replies import Message
@@ -70,7 +71,9 @@ def build_app(
         renderer = router.renderers.get(kind)
         return await renderer(TaskContext(session, services), subject_id) if renderer else None
 
-    outbox = OutboxWorker(database, deliverer, clock, render=render)
+    # No 1:1 chat is tried with people of other organisations in shared channels.
+    reach = personal_route(OtherOrganisations(deliverer, clock))
+    outbox = OutboxWorker(database, deliverer, clock, render=render, resolve_personal=reach)
     dispatcher = Dispatcher(database, services, on_committed=outbox.wake)
     tasks = TaskRunner(database, router.tasks, lambda session: TaskContext(session, services))
     scheduler = Scheduler(outbox, tasks)

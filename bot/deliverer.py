@@ -124,9 +124,12 @@ class ConnectorDeliverer:
                 _raise_delivery_error("update", exc)
 
     async def members(self, address: Address) -> list[Member]:
-        """Everyone in the team `address.team_id` (or the conversation when it has no team),
-        page by page, with their role."""
-        conversation_id = address.team_id or address.conversation_id
+        """Everyone in the team `address.team_id`, page by page, with their role (and tenant).
+        Without a team: the conversation's own members, which for a private or shared channel
+        are the channel's (`GET /v3/conversations/{channel}/pagedmembers`; botbuilder's
+        TeamsInfo always reads the team's roster inside a team, so it is asked directly)."""
+        # The channel's members, not a thread's: a stored id may name a thread.
+        conversation_id = address.team_id or address.conversation_id.split(";messageid=", 1)[0]
         found: list[Member] = []
         token: str | None = None
         async with self._client(address) as client:
@@ -179,6 +182,7 @@ def _member(account: Any) -> Member:
         name=account.name or "",
         upn=getattr(account, "user_principal_name", None),
         role=ROLES.get((getattr(account, "user_role", None) or "").lower(), "unknown"),
+        tenant_id=getattr(account, "tenant_id", None) or None,
     )
 
 

@@ -20,7 +20,7 @@ from bot.activities import invoke_card_response, invoke_message_response, messag
 from dialogs.dispatch import Dispatcher, Installation
 from dialogs.replies import Reply
 from dialogs.threads.capture import LiveMessage, ThreadCapture
-from dialogs.turn import ConversationKind, Person, Place, Turn
+from dialogs.turn import CHANNEL_TYPES, ChannelType, ConversationKind, Person, Place, Turn
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +205,16 @@ def place_of(activity: Activity) -> Place:
         channel_id=channel.get("id")
         or (conversation_id.split(";", 1)[0] if kind == "channel" else None),
         thread_id=thread,
+        channel_type=_channel_type(channel) if kind == "channel" else None,
     )
+
+
+def _channel_type(channel: dict[str, Any]) -> ChannelType | None:
+    """Teams names it in `channelData.channel.type` (standard | private | shared); Graph calls
+    the same `membershipType`. Anything else is not known."""
+    said = channel.get("type") or channel.get("membershipType")
+    found = str(said).lower() if isinstance(said, str) else ""
+    return next((kind for kind in CHANNEL_TYPES if kind == found), None)
 
 
 def _in_channel(activity: Activity) -> bool:

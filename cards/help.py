@@ -26,13 +26,33 @@ class HelpView:
     coordinator_mark: str
     purpose_title: str
     purpose: str
+    limits: Limits | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the bot cannot do where it is (a private or shared channel), said up front."""
+
+    title: str
+    text: str
 
 
 TRY_VERB = "help.try"
 
 
+def limits_block(limits: Limits) -> Element:
+    return {
+        "type": "Container",
+        "style": "warning",
+        "spacing": "Medium",
+        "items": [heading(limits.title, size="Small"), paragraph(limits.text, size="Small")],
+    }
+
+
 def help_card(view: HelpView) -> Card:
     body: list[Element] = [heading(view.title), paragraph(view.intro, subtle=True)]
+    if view.limits is not None:
+        body.append(limits_block(view.limits))
     for command in view.commands:
         mark = view.coordinator_mark if command.coordinator_only else ""
         body.append(
@@ -75,13 +95,20 @@ def help_card(view: HelpView) -> Card:
     return card(body, [show_card(view.purpose_title, purpose)])
 
 
-def greeting_card(title: str, body_text: str, purpose_title: str, purpose: str, start: str) -> Card:
-    return card(
-        [
-            heading(title),
-            paragraph(body_text),
-            heading(purpose_title, size="Medium"),
-            paragraph(purpose, size="Small"),
-            paragraph(start),
-        ]
-    )
+def greeting_card(
+    title: str,
+    body_text: str,
+    purpose_title: str,
+    purpose: str,
+    start: str,
+    limits: Limits | None = None,
+) -> Card:
+    body: list[Element] = [heading(title), paragraph(body_text)]
+    if limits is not None:
+        body.append(limits_block(limits))
+    body += [
+        heading(purpose_title, size="Medium"),
+        paragraph(purpose, size="Small"),
+        paragraph(start),
+    ]
+    return card(body)

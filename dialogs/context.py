@@ -76,7 +76,11 @@ class Context:
     async def manages(self, conversation_id: str) -> bool:
         """Whether the sender coordinates the team a poll or event (living in that channel)
         belongs to. A card button names its poll or event by id, and a forged one could name
-        another team's: coordinator actions check the object's team, not only the sender's."""
+        another team's: coordinator actions check the object's team, not only the sender's,
+        and that the sender sees it from here (a private channel's stays in it, even for the
+        team's owners)."""
+        if not await self.sees(conversation_id):
+            return False
         return await self.services.coordinators.coordinates(
             self.session, self.turn.actor, conversation_id
         )

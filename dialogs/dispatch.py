@@ -198,6 +198,7 @@ class Dispatcher:
             place.team_id,
             place.team_aad_group_id,
             place.channel_id,
+            place.channel_type,
         )
         person_facts = ("person", turn.actor, locale, place.tenant_id, place.service_url)
         if len(self._seen) > 10_000:
@@ -247,7 +248,7 @@ class Dispatcher:
             return Reply.nothing()
         from dialogs.help import greeting_card
 
-        return Reply.show(greeting_card(t, services))
+        return Reply.show(greeting_card(t, services, place.channel_type))
 
     async def on_uninstalled(self, place: Place) -> None:
         async with self._database.transaction() as session:
@@ -273,6 +274,7 @@ async def _store_conversation(
         bot_id=installation.bot_id if installation else None,
         bot_name=installation.bot_name if installation else None,
         now=now,
+        channel_type=place.channel_type,
     )
 
 

@@ -6,17 +6,19 @@ from pydantic import BaseModel, Field
 
 from cards.common import execute
 from cards.digest import VERB_ENABLE as DIGEST_ENABLE
-from cards.help import TRY_VERB, CommandHelp, HelpView, help_card
+from cards.help import TRY_VERB, CommandHelp, HelpView, Limits, help_card
 from cards.help import greeting_card as _greeting_card
 from core.i18n import Translator
 from dialogs.context import Context, Services
+from dialogs.platform.reach import channel_type_of
 from dialogs.replies import Card, Reply
 from dialogs.router import Router
+from dialogs.turn import ChannelType
 
 router = Router()
 
 
-def build_help(t: Translator, services: Services) -> Card:
+def build_help(t: Translator, services: Services, channel_type: ChannelType | None = None) -> Card:
     commands = []
     catalog = services.catalog
     for command in services.router.help_commands():
@@ -40,17 +42,28 @@ def build_help(t: Translator, services: Services) -> Card:
         coordinator_mark=t("help.coordinator_mark"),
         purpose_title=t("help.purpose_title"),
         purpose=t("greeting.purpose", months=services.settings.retention_months),
+        limits=channel_limits(t, channel_type),
     )
     return help_card(view)
 
 
-def greeting_card(t: Translator, services: Services) -> Card:
+def channel_limits(t: Translator, channel_type: ChannelType | None) -> Limits | None:
+    """What the bot cannot do in a private or shared channel (nothing to say elsewhere)."""
+    if channel_type not in ("private", "shared"):
+        return None
+    return Limits(t(f"channels.{channel_type}_title"), t(f"channels.{channel_type}"))
+
+
+def greeting_card(
+    t: Translator, services: Services, channel_type: ChannelType | None = None
+) -> Card:
     greeting = _greeting_card(
         t("greeting.title"),
         t("greeting.body"),
         t("greeting.purpose_title"),
         t("greeting.purpose", months=services.settings.retention_months),
         t("greeting.start"),
+        limits=channel_limits(t, channel_type),
     )
     # The weekly digest is offered where the bot was added (a coordinator turns it on).
     greeting.setdefault("actions", []).append(execute(t("digest.greeting_button"), DIGEST_ENABLE))
@@ -59,7 +72,9 @@ def greeting_card(t: Translator, services: Services) -> Card:
 
 @router.command("help", order=0)
 async def show_help(ctx: Context) -> Reply:
-    return Reply.show(build_help(ctx.t, ctx.services))
+    return Reply.show(
+        build_help(ctx.t, ctx.services, await channel_type_of(ctx.session, ctx.turn.place))
+    )
 
 
 class TryData(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Column, delete, or_, select, union, update
+from sqlalchemy import Column, delete, exists, or_, select, union, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.jpcalendar import at, local_date
@@ -14,7 +14,15 @@ from dialogs.platform.tasks import ensure_scheduled, schedule
 from dialogs.router import Router
 from dialogs.threads.retention import prune_old_threads, retention_cutoff
 from storage.db import Database
-from storage.models import Base, FeedbackRow, OutboxMessage, PollAnswerRow, RegistrationRow
+from storage.models import (
+    Base,
+    ChannelMessageRow,
+    FeedbackRow,
+    OutboxMessage,
+    PollAnswerRow,
+    RegistrationRow,
+    ThreadResolutionRow,
+)
 from storage.repositories.activities import prune_processed_activities
 
 router = Router()
@@ -37,13 +45,36 @@ def next_night(now: datetime, zone: Any) -> datetime:
 async def prune(ctx: TaskContext, payload: dict[str, Any]) -> None:
     now = ctx.clock.now()
     await prune_processed_activities(ctx.session, now - KEEP_ACTIVITY_IDS)
-    # Channel threads are kept RETENTION_MONTHS after their last activity; free text people
-    # wrote to the bot as long, while the counts it is part of stay.
+    # Channel threads are kept RETENTION_MONTHS after their last activity, and their 解決済み
+    # marks with them; free text people wrote to the bot as long, while the counts it is part
+    # of stay.
     months = ctx.services.settings.retention_months
     await prune_old_threads(ctx.session, now, months)
+    await prune_marks_of_gone_threads(ctx.session)
     await blank_old_free_text(ctx.session, retention_cutoff(now, months))
     await prune_outbox(ctx.session, now - KEEP_SENT)
     await schedule(ctx.session, PRUNE, "daily", next_night(now, ctx.services.settings.zone))
+
+
+async def prune_marks_of_gone_threads(session: AsyncSession) -> int:
+    """Deletes the 解決済み marks (and who set them) of threads no message copy is left of:
+    the retention deleted the thread, or an erasure its last posts. A mark says something only
+    about a thread still shown, so who marked a thread goes with the thread's words, and what
+    summaries count stays what they show. How many marks went."""
+    copied = (
+        select(ChannelMessageRow.id)
+        .where(
+            ChannelMessageRow.channel_id == ThreadResolutionRow.channel_id,
+            ChannelMessageRow.root_id == ThreadResolutionRow.root_id,
+        )
+        .correlate(ThreadResolutionRow)
+    )
+    result = await session.execute(
+        delete(ThreadResolutionRow)
+        .where(~exists(copied))
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def blank_old_free_text(session: AsyncSession, older_than: datetime) -> int:

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ConversationKind = Literal["personal", "channel", "groupChat"]
+# What Teams calls a channel's membership: private and shared channels have their own members
+# (a shared one also people of other organisations) and must each be given the bot.
+ChannelType = Literal["standard", "private", "shared"]
+CHANNEL_TYPES: tuple[ChannelType, ...] = ("standard", "private", "shared")
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,7 @@ class Place:
     team_aad_group_id: str | None = None
     channel_id: str | None = None
     thread_id: str | None = None
+    channel_type: ChannelType | None = None  # None: not a channel, or Teams did not say
 
     @property
     def base_conversation_id(self) -> str:

@@ -26,16 +26,20 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """An engine configured for our two backends (see `Database`)."""
+    """An engine configured for our two backends (see `Database`). Neither puts a statement's
+    parameters (what people wrote, names, links) into its errors or logs: a failed turn logs
+    the SQL and the error, never the values."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(
+            url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
         _serialize_sqlite_writes(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        return create_async_engine(url, pool_pre_ping=True)
+        return create_async_engine(url, pool_pre_ping=True, hide_parameters=True)
     raise ValueError(f"unsupported database {parsed.get_backend_name()!r}")
 
 

@@ -59,6 +59,9 @@ class Conversation(Base):
     bot_id: Mapped[str | None] = mapped_column(String(512))
     bot_name: Mapped[str | None] = mapped_column(String(512))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # standard | private | shared, as Teams names a channel (`channelData.channel.type`); None
+    # when not a channel or not said yet. Private and shared channels have their own members.
+    channel_type: Mapped[str | None] = mapped_column(String(16))
     installed_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

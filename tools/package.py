@@ -250,6 +250,9 @@ def build(
         ],
         # The community spans 21 organisations, so its channels may be shared or private.
         "supportedChannelTypes": ["sharedChannels", "privateChannels"],
+        # Microsoft asks an app for shared and private channels to declare it supports their
+        # features (channel-scoped membership, rosters, tenants); manifest 1.25 and later.
+        "supportsChannelFeatures": "tier1",
         # "Add" opens "Add to a team": that is where the RSC consent below is granted.
         "defaultInstallScope": "team",
         "defaultGroupCapability": {"team": "bot", "groupchat": "bot"},

@@ -1,7 +1,8 @@
 """What a digest says, gathered from the database for one channel and one period: plain values,
 free of language (dialogs/digest/views.py words them).
 
-Polls and events are those of the channel's team (team separation: dialogs/platform/scope.py);
+Polls and events are those the channel's people may see: its own and its team's standard
+channels' (team separation, and private channels kept apart: dialogs/platform/scope.py);
 threads are the channel's own.
 """
 
@@ -26,7 +27,7 @@ from dialogs.feedback import store as feedback_store
 from dialogs.feedback.publishing import participants
 from dialogs.feedback.summary import Summary, summarise
 from dialogs.feedback.themes import count_themes
-from dialogs.platform.scope import Scope
+from dialogs.platform.scope import Scope, channel_scope
 from dialogs.polls.model import PollState
 from storage.models import PollAnswerRow, PollRow
 
@@ -124,15 +125,9 @@ async def gather(
 
 
 async def team_scope(session: AsyncSession, place: ChannelPlace) -> Scope:
-    """The channels of the channel's team (the channel alone when its team is unknown)."""
-    from storage.models import Conversation
-
-    if place.team_id is None:
-        return Scope(frozenset({place.conversation_id}))
-    channels = await session.scalars(
-        select(Conversation.conversation_id).where(Conversation.team_id == place.team_id)
-    )
-    return Scope(frozenset({place.conversation_id, *channels}))
+    """What the channel's people may see: its own, and its team's standard channels (not
+    another private or shared channel's; the rule of dialogs/platform/scope.py)."""
+    return await channel_scope(session, place.conversation_id, place.team_id)
 
 
 async def _next_event(

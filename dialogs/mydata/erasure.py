@@ -3,13 +3,14 @@
 What can still change is removed: answers to polls still taking answers, registrations for days
 that have not started (the seat goes to the first in line, who is told). What is part of a
 total is anonymised instead, so counts stay right: answers to closed polls, registrations for
-past days, impressions. Anonymised rows get the name 「削除された利用者」 and one random
-tombstone key per deletion (so "how many different people came" stays right), and lose what is
-not part of any total (comment, 部署, メモ; an impression also its 所属 and becomes
-anonymous). The copies of the person's channel posts are deleted (the posts stay in Teams), as
-are the personal messages already sent to them; their remembered 所属/部署 and the reference
-to their personal chat are cleared. Name and ids stay on the person's row: the bot records
-them again at every activity, to know whom it talks to.
+past days, impressions, and the 解決済み marks the person put on threads (the thread stays
+solved for everyone; only who marked it is forgotten). Anonymised rows get the name
+「削除された利用者」 and one random tombstone key per deletion (so "how many different
+people came" stays right), and lose what is not part of any total (comment, 部署, メモ; an
+impression also its 所属 and becomes anonymous). The copies of the person's channel posts are
+deleted (the posts stay in Teams), as are the personal messages already sent to them; their
+remembered 所属/部署 and the reference to their personal chat are cleared. Name and ids stay on
+the person's row: the bot records them again at every activity, to know whom it talks to.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import datetime, tzinfo
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.i18n import Catalog, locale_of
+from core.i18n import DEFAULT_LOCALE, Catalog, locale_of
 from dialogs.attendance.notices import tell_seated
 from dialogs.attendance.store import fill_free_seats
 from dialogs.events.store import load_event
@@ -41,6 +42,7 @@ from storage.models import (
     PollAnswerRow,
     PollRow,
     RegistrationRow,
+    ThreadResolutionRow,
 )
 from storage.models import Person as PersonRow
 from storage.repositories import audit
@@ -66,6 +68,7 @@ class Erased:
     feedback_anonymised: int = 0
     messages_deleted: int = 0
     personal_messages_deleted: int = 0
+    resolutions_anonymised: int = 0
 
 
 def tombstone_key() -> str:
@@ -113,6 +116,13 @@ async def erase(
         feedback.department = ""
         feedback.anonymous = True
         feedback_anonymised += 1
+    # A thread's 解決済み is part of every summary: it stays, without who set it. The row has
+    # no language of its own; its name is never shown, so the bot's default one does.
+    marks = await session.execute(
+        update(ThreadResolutionRow)
+        .where(ThreadResolutionRow.by_key == key)
+        .values(by_key=tombstone, by_name=anonymous_name(DEFAULT_LOCALE))
+    )
     messages = 0
     if person.aad_object_id:
         gone = await session.execute(
@@ -128,6 +138,7 @@ async def erase(
         feedback_anonymised=feedback_anonymised,
         messages_deleted=messages,
         personal_messages_deleted=personal,
+        resolutions_anonymised=_count(marks),
     )
     # The record that the request was carried out: counts only, nothing of what was deleted.
     await audit.record(session, actor_key=key, action=AUDIT_ERASED, detail=asdict(erased), now=now)

@@ -21,6 +21,7 @@ from dialogs.context import Context
 from dialogs.mydata.erasure import erase
 from dialogs.mydata.store import holdings
 from dialogs.mydata.views import confirm_view, erased_view, mydata_view
+from dialogs.platform.reach import from_another_organisation
 from dialogs.replies import Card, Message, Reply
 from dialogs.router import Router
 
@@ -29,12 +30,19 @@ router = Router()
 
 @router.command("mydata", order=90)
 async def mydata_command(ctx: Context) -> Reply:
-    """`私のデータ`: the card, in the sender's personal chat (never where others read it)."""
-    shown = await _card(ctx)
+    """`私のデータ`: the card, in the sender's personal chat (never where others read it). In a
+    shared channel, someone of another organisation is told it cannot reach them."""
     if ctx.turn.place.kind == "personal":
-        return Reply.show(shown)
+        return Reply.show(await _card(ctx))
+    actor = ctx.turn.actor
+    services = ctx.services
+    if await from_another_organisation(
+        ctx.session, services.roster, ctx.clock, ctx.turn.place, actor.teams_id,
+        actor.aad_object_id,
+    ):  # fmt: skip
+        return Reply.say(ctx.t("mydata.unreachable"))
     # No fallback: what the bot holds about someone must never be @mentioned into a thread.
-    await ctx.messenger.send_to_person(ctx.turn.actor.key, Message(card=shown))
+    await ctx.messenger.send_to_person(actor.key, Message(card=await _card(ctx)))
     return Reply.say(ctx.t("mydata.sent"))
 
 

@@ -22,7 +22,11 @@ from storage.models import (
     PollAnswerRow,
     PollRow,
     RegistrationRow,
+    ThreadResolutionRow,
 )
+
+# Characters of a thread's first post shown to name it.
+THREAD_SNIPPET = 40
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,19 @@ class MessagesHeld:
 
 
 @dataclass(frozen=True)
+class ResolutionHeld:
+    """A thread the person marked 解決済み (or open again) with the button. `thread` is the
+    start of its first post (its subject when it has one); None when that post is gone."""
+
+    channel_id: str
+    root_id: str
+    resolved: bool
+    thread: str | None
+    team_name: str | None
+    channel_name: str | None
+
+
+@dataclass(frozen=True)
 class AuditHeld:
     action: str
     count: int
@@ -88,6 +105,7 @@ class Holdings:
     feedback: tuple[FeedbackHeld, ...]
     messages: tuple[MessagesHeld, ...]
     audit: tuple[AuditHeld, ...]
+    resolutions: tuple[ResolutionHeld, ...] = ()
 
     @property
     def message_count(self) -> int:
@@ -170,6 +188,7 @@ async def holdings(
         ),
         messages=await _messages(session, aad_object_id),
         audit=await _audit(session, person_key),
+        resolutions=await _resolutions(session, person_key),
     )
 
 
@@ -184,20 +203,50 @@ async def _messages(session: AsyncSession, aad_object_id: str | None) -> tuple[M
     )
     held = []
     for channel_id, count in counts.tuples():
-        where = await session.scalar(
-            select(Conversation)
-            .where(
-                or_(
-                    Conversation.channel_id == channel_id,
-                    Conversation.conversation_id == channel_id,
-                )
-            )
-            .limit(1)
-        )
-        team = where.team_name if where else None
-        channel = where.channel_name if where else None
+        team, channel = await _channel_names(session, channel_id)
         held.append(MessagesHeld(channel_id, team, channel, int(count)))
     return tuple(held)
+
+
+async def _channel_names(session: AsyncSession, channel_id: str) -> tuple[str | None, str | None]:
+    where = await session.scalar(
+        select(Conversation)
+        .where(
+            or_(
+                Conversation.channel_id == channel_id,
+                Conversation.conversation_id == channel_id,
+            )
+        )
+        .limit(1)
+    )
+    return (where.team_name, where.channel_name) if where else (None, None)
+
+
+async def _resolutions(session: AsyncSession, person_key: str) -> tuple[ResolutionHeld, ...]:
+    rows = await session.execute(
+        select(ThreadResolutionRow, ChannelMessageRow.subject, ChannelMessageRow.text)
+        .outerjoin(
+            ChannelMessageRow,
+            (ChannelMessageRow.channel_id == ThreadResolutionRow.channel_id)
+            & (ChannelMessageRow.message_id == ThreadResolutionRow.root_id)
+            & ChannelMessageRow.deleted_at.is_(None),
+        )
+        .where(ThreadResolutionRow.by_key == person_key)
+        .order_by(ThreadResolutionRow.updated_at.desc(), ThreadResolutionRow.id.desc())
+    )
+    held = []
+    for row, subject, text in rows.tuples():
+        team, channel = await _channel_names(session, row.channel_id)
+        thread = _snippet(subject or text or "") or None
+        held.append(
+            ResolutionHeld(row.channel_id, row.root_id, row.resolved, thread, team, channel)
+        )
+    return tuple(held)
+
+
+def _snippet(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= THREAD_SNIPPET else f"{flat[:THREAD_SNIPPET]}…"
 
 
 async def _audit(session: AsyncSession, person_key: str) -> tuple[AuditHeld, ...]:

@@ -9,7 +9,7 @@ from core.i18n import Translator
 from core.jpcalendar import format_date_marked
 from dialogs.attendance.views import municipality_name
 from dialogs.mydata.erasure import Erased
-from dialogs.mydata.store import Holdings, MessagesHeld, Profile
+from dialogs.mydata.store import Holdings, MessagesHeld, Profile, ResolutionHeld
 from dialogs.polls.views import moment_label
 
 # Lines shown per section; the rest is counted ("ほか n件").
@@ -43,6 +43,7 @@ def mydata_view(
     messages = [
         t("mydata.messages.line", channel=_channel(m, t), count=m.count) for m in held.messages
     ]
+    marks = [_resolution(r, t) for r in held.resolutions]
     audit = [t("mydata.audit.line", action=_action(a.action, t), count=a.count) for a in held.audit]
     empty = t("mydata.empty")
     sections = (
@@ -79,6 +80,12 @@ def mydata_view(
             note=t("mydata.messages.note", months=months),
         ),
         Section(
+            t("mydata.resolutions.title", count=len(marks)),
+            lines=_capped(marks, t),
+            empty=empty,
+            note=t("mydata.resolutions.note"),
+        ),
+        Section(
             t("mydata.audit.title", count=sum(a.count for a in held.audit)),
             lines=_capped(audit, t),
             empty=empty,
@@ -98,7 +105,11 @@ def mydata_view(
 def confirm_view(t: Translator) -> ConfirmView:
     return ConfirmView(
         title=t("mydata.confirm.title"),
-        paragraphs=(t("mydata.confirm.body"), t("mydata.confirm.undo")),
+        paragraphs=(
+            t("mydata.confirm.body"),
+            t("mydata.confirm.resolutions"),
+            t("mydata.confirm.undo"),
+        ),
         confirm_label=t("mydata.confirm.yes"),
         cancel_label=t("mydata.confirm.no"),
     )
@@ -113,6 +124,7 @@ def erased_view(erased: Erased, t: Translator) -> ErasedView:
         "feedback_anonymised": erased.feedback_anonymised,
         "messages_deleted": erased.messages_deleted,
         "personal_messages_deleted": erased.personal_messages_deleted,
+        "resolutions_anonymised": erased.resolutions_anonymised,
     }
     lines = [t(f"mydata.erased.{name}", count=count) for name, count in counts.items() if count]
     lines.append(t("mydata.erased.profile"))
@@ -155,9 +167,18 @@ def _capped(lines: list[str], t: Translator) -> tuple[str, ...]:
     return (*lines[:MAX_LINES], t("mydata.more", count=len(lines) - MAX_LINES))
 
 
-def _channel(held: MessagesHeld, t: Translator) -> str:
+def _channel(held: MessagesHeld | ResolutionHeld, t: Translator) -> str:
     names = [name for name in (held.team_name, held.channel_name) if name]
     return " / ".join(names) if names else t("mydata.messages.channel_id", id=held.channel_id)
+
+
+def _resolution(held: ResolutionHeld, t: Translator) -> str:
+    return t(
+        "mydata.resolutions.line",
+        thread=held.thread or t("mydata.resolutions.gone"),
+        channel=_channel(held, t),
+        state=t("mydata.resolutions.resolved" if held.resolved else "mydata.resolutions.reopened"),
+    )
 
 
 def _action(action: str, t: Translator) -> str:

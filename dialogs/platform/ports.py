@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from dialogs.replies import Message
@@ -29,6 +29,7 @@ class Member:
     name: str
     upn: str | None = None
     role: Role = "unknown"
+    tenant_id: str | None = None  # the person's own organisation (another one in a shared channel)
 
 
 @dataclass(frozen=True)
@@ -86,5 +87,22 @@ class Deliverer(Protocol):
 
 class Roster(Protocol):
     async def members(self, address: Address) -> list[Member]:
-        """Everyone in the team (by `team_id`) or group chat, with their role."""
+        """Everyone in the team (by `team_id`) or group chat, with their role; without a
+        `team_id`, the members of the conversation itself (a private or shared channel's own:
+        see `members_address`)."""
         ...
+
+
+# Channel types whose members are the channel's own, not its team's: a private channel holds
+# some of the team; a shared one also people of other teams and other organisations.
+OWN_MEMBERS: frozenset[str] = frozenset({"private", "shared"})
+
+
+def members_address(address: Address, channel_type: str | None) -> Address:
+    """Where `Roster.members` finds the people of the conversation at `address`: the channel
+    itself for a private or shared channel (`channel_type` as Teams named it), else the team
+    (or the group chat): a standard channel's people are its team's."""
+    if channel_type not in OWN_MEMBERS:
+        return address
+    channel_id = address.conversation_id.split(";messageid=", 1)[0]
+    return replace(address, conversation_id=channel_id, team_id=None)

@@ -82,7 +82,8 @@ async def menu(ctx: Context) -> Reply:
 
 @router.verb(VERB_NONRESPONDENTS, coordinator_only=True, data=PollRef)
 async def show_nonrespondents(ctx: Context) -> Reply:
-    """Team members (from the roster) who have not answered."""
+    """Those who can see the poll and have not answered: the team's members, or a private or
+    shared channel's own (see dialogs.polls.reminders)."""
     stored = await _poll(ctx)
     if isinstance(stored, Reply):
         return stored

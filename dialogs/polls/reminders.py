@@ -1,5 +1,10 @@
-"""Who has not answered a poll yet (the team's roster minus the answers), and reminding them
-with one reply in the poll's thread that @mentions them."""
+"""Who has not answered a poll yet (the roster minus the answers), and reminding them with one
+reply in the poll's thread that @mentions them.
+
+The roster is the people who can see the poll: the team's for a poll in a standard channel, the
+channel's own members for one in a private or shared channel (there, people of the team outside
+the channel never see it, and people of other organisations in it are not on the team's roster).
+The reminder stays in the thread, so it reaches those other organisations' people too."""
 
 from __future__ import annotations
 
@@ -12,32 +17,42 @@ from core.i18n import locale_of
 from dialogs.context import Services
 from dialogs.platform.messenger import Messenger
 from dialogs.platform.outbox import address_of
-from dialogs.platform.ports import DeliveryError, Member
+from dialogs.platform.ports import DeliveryError, Member, members_address
 from dialogs.polls import store
 from dialogs.polls.views import moment_label
-from dialogs.replies import Mention, Message
+from dialogs.replies import Mention, Message, literal
 from storage.repositories.conversations import get_conversation
 
 log = logging.getLogger(__name__)
 
 ReminderOutcome = Literal["sent", "everyone_answered", "no_roster"]
+# A channel's own roster may list bots (28:…) as well as people; they are never reminded.
+BOT_ID_PREFIX = "28:"
 
 
 async def nonrespondents(
     session: AsyncSession, services: Services, stored: store.StoredPoll
 ) -> list[Member] | None:
-    """Team members (from the roster) without an answer, or None when the roster is out of
-    reach. Answers are matched by Entra object id, or Teams id for guests without one."""
+    """The poll's audience (the roster of its team, or of its private or shared channel)
+    without an answer, or None when that roster is out of reach. Answers are matched by Entra
+    object id, or Teams id for guests without one."""
     conversation = await get_conversation(session, stored.conversation_id)
     if conversation is None or not conversation.active:
         return None
+    roster = members_address(address_of(conversation), conversation.channel_type)
     try:
-        members = await services.roster.members(address_of(conversation))
+        members = await services.roster.members(roster)
     except DeliveryError:
         log.warning("poll %s: roster unavailable", stored.poll.id)
         return None
     answered = {a.person_key for a in await store.answers(session, stored.poll.id)}
-    return [m for m in members if m.teams_id not in answered and m.aad_object_id not in answered]
+    return [
+        m
+        for m in members
+        if m.teams_id not in answered
+        and m.aad_object_id not in answered
+        and not m.teams_id.startswith(BOT_ID_PREFIX)
+    ]
 
 
 async def remind_nonrespondents(
@@ -61,7 +76,7 @@ async def remind_nonrespondents(
     text = t(
         key,
         mentions=" ".join(m.tag for m in mentions),
-        title=poll.title,
+        title=literal(poll.title),
         deadline=moment_label(poll.deadline, services.settings.zone, t) if poll.deadline else "",
     )
     message = Message(text=text, mentions=mentions)

@@ -23,7 +23,7 @@ from dialogs.summaries.periods import Period, PeriodError, parse_period
 from dialogs.summaries.search import search_threads, who_to_ask
 from dialogs.summaries.service import analysed_threads, summarise_channel
 from dialogs.summaries.views import people_view, search_card, summary_card
-from dialogs.threads.state import history_available
+from dialogs.threads.history import History, channel_history
 
 router = Router()
 
@@ -55,10 +55,12 @@ class ResolveData(BaseModel):
 
 
 class Scope(BaseModel):
-    """The channels a command reads, and whether any lacks its history."""
+    """The channels a command reads, and whether any lacks its history: Graph refused it, or
+    it is a private or shared channel Graph has not read."""
 
     channel_ids: list[str]
     history_missing: bool
+    history_not_read: bool = False
 
 
 async def _scope(ctx: Context) -> Scope | Reply:
@@ -78,17 +80,20 @@ async def _scope(ctx: Context) -> Scope | Reply:
         ]
     if not channels:
         return Reply.say(ctx.t("summaries.flow.no_channels"))
-    missing = False
-    for channel_id in channels:
-        if not await history_available(ctx.session, channel_id):
-            missing = True
-    return Scope(channel_ids=channels, history_missing=missing)
+    histories = {await channel_history(ctx.session, channel_id) for channel_id in channels}
+    return Scope(
+        channel_ids=channels,
+        history_missing=History.REFUSED in histories,
+        history_not_read=History.NOT_READ in histories,
+    )
 
 
 def _notices(ctx: Context, scope: Scope, *extra: str) -> list[str]:
     notices = list(extra)
     if scope.history_missing:
         notices.append(ctx.t("threads.history_unavailable"))
+    if scope.history_not_read:
+        notices.append(ctx.t("threads.history_not_read"))
     return notices
 
 

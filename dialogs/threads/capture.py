@@ -21,6 +21,7 @@ from urllib.parse import quote, urlencode
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from core.logging import log_context
 from dialogs.dispatch import Transactions
 from dialogs.threads.body import html_to_text, plain_to_text
 from dialogs.threads.store import MessageVersion, mark_deleted, mark_undeleted, upsert_messages
@@ -143,11 +144,18 @@ class ThreadCapture:
         await self._run(capture_undelete, live, "undelete")
 
     async def _run(self, capture: _Capture, live: LiveMessage, what: str) -> None:
-        if not live.message_id or not live.channel_id:
-            log.info("a channel %s without a message or channel id was not stored", what)
-            return
-        try:
-            async with self._database.transaction() as session:
-                await capture(session, live, self._clock.now())
-        except Exception:
-            log.exception("could not store the %s of message %s", what, live.message_id)
+        # The same ids as a turn's lines (core/logging.py): a channel message's activity id is
+        # the message's id. The words never go into a line.
+        ids = {
+            "activity_id": live.message_id or None,
+            "conversation_id": live.conversation_id or live.channel_id or None,
+        }
+        with log_context(**ids, feature="threads", action=f"capture.{what}"):
+            if not live.message_id or not live.channel_id:
+                log.info("a channel %s without a message or channel id was not stored", what)
+                return
+            try:
+                async with self._database.transaction() as session:
+                    await capture(session, live, self._clock.now())
+            except Exception:
+                log.exception("could not store the %s of message %s", what, live.message_id)

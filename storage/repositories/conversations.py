@@ -21,6 +21,7 @@ _KEEP_WHEN_MISSING = (
     "channel_name",
     "bot_id",
     "bot_name",
+    "channel_type",
 )
 
 
@@ -44,6 +45,7 @@ async def upsert_conversation(
     bot_id: str | None,
     bot_name: str | None,
     now: datetime,
+    channel_type: str | None = None,
 ) -> Conversation:
     """Store or refresh a conversation (and mark it active); None never erases a known value."""
     values = {
@@ -58,6 +60,7 @@ async def upsert_conversation(
         "channel_name": channel_name,
         "bot_id": bot_id,
         "bot_name": bot_name,
+        "channel_type": channel_type,
         "active": True,
         "installed_at": now,
         "updated_at": now,

@@ -23,11 +23,13 @@ from storage.models import (
     Person,
     PollAnswerRow,
     RegistrationRow,
+    ThreadResolutionRow,
 )
 from tests.app.test_feedback import an_answer, readable, recipient, sent_matching
 from tests.app.test_first_contact import card_text
 from tests.app.test_polls import invoke_card
 from tests.app.test_registration import event_card_showing, on_site
+from tests.app.test_summaries import Channel, button
 from tests.fakes.connector import FakeConnector, Posted
 from tests.fixtures.app import RunningBot
 from tests.fixtures.connector import HANAKO, JIRO, TARO, TEAM, Activities, TeamsUser
@@ -320,3 +322,50 @@ async def test_help_says_what_is_stored_why_and_how_to_delete_it(
         assert stored in text
     assert "チャネルのメッセージのコピー" in text and "エクスポートの記録" in text
     assert "保存期間（24か月）" in text and "集計は残ります" in text
+
+
+async def test_a_solved_mark_is_shown_and_anonymised_the_thread_stays_solved(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database: Database
+) -> None:
+    """The coordinator 太郎 marked 次郎's question 解決済み with the summary's button. His
+    私のデータ lists that mark; deleting forgets that it was him, and the question stays solved
+    in everyone's summary (as answers to closed polls stay counted)."""
+    asked_at = datetime(2026, 11, 23, 9, 0, tzinfo=JST)
+    bot.clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=JST))
+    await bot.send(activities.installation_update("add"))  # the bot learns the team's name
+    channel = Channel(bot, activities)
+    question = await channel.post(
+        JIRO, "共有フォルダにアクセスできなくなりました。原因はわかりますか？", asked_at
+    )
+    await channel.post(
+        HANAKO, "資格情報マネージャーの古い資格情報を消すと直ります。", asked_at, thread=question
+    )
+    await bot.send(activities.channel_message("要約", from_=TARO))
+    [summary] = await sent_matching(connector, lambda p: "要約（直近" in card_text(p.card or {}), 1)
+    solve = button(summary.card or {}, "解決済みにする", near="共有フォルダ")
+    solved = await bot.send(activities.invoke_action(solve["verb"], solve["data"], from_=TARO))
+    assert "スレッドを解決済みにしました。" in card_text(invoke_card(solved))
+
+    await bot.send(activities.personal_message("私のデータ", from_=TARO))
+    [card] = await sent_matching(
+        connector, lambda p: "ボットが保存しているあなたの情報" in card_text(p.card or {}), 1
+    )
+    text = card_text(card.card or {})
+    assert "スレッドの解決済みの記録（1件）" in text
+    assert "共有フォルダにアクセスできなくなりました。原因はわかりますか？" in text
+    assert f"（{TEAM.name}・解決済みにした）" in text
+
+    erase = activities.invoke_action("mydata.erase", {}, from_=TARO, personal=True)
+    done = invoke_card(await bot.send(erase))
+
+    assert "スレッドの解決済みの記録を匿名化しました: 1件" in card_text(done)
+    [mark] = await rows(database, ThreadResolutionRow)
+    assert mark.root_id == question and mark.resolved
+    assert mark.by_key.startswith("deleted:") and mark.by_name == "削除された利用者"
+    shown = activities.invoke_action("mydata.show", {}, from_=TARO, personal=True)
+    assert "スレッドの解決済みの記録（0件）" in card_text(invoke_card(await bot.send(shown)))
+    # The channel's summary still shows the question solved.
+    before = len(connector.sent)
+    await bot.send(activities.channel_message("要約", from_=JIRO))
+    [*_, after] = await connector.wait_for_sent(before + 1)
+    assert "未回答 0 件・回答あり 0 件・解決済み 1 件" in card_text(after.card or {})

@@ -1,7 +1,7 @@
 """The nightly clean-up (`maintenance.prune`), with the injected clock: what was said through
 the outbox is kept a month, except the posts of live cards; what people wrote in their own
 words (impressions, poll comments, registration notes) is emptied after RETENTION_MONTHS while
-every count stays."""
+every count stays; a thread's 解決済み mark (who set it) goes with the thread's copy."""
 
 from __future__ import annotations
 
@@ -14,16 +14,21 @@ from sqlalchemy import select
 
 from dialogs.maintenance import KEEP_SENT, blank_old_free_text, prune_outbox
 from dialogs.platform.messenger import UPDATE_SPACING
+from dialogs.summaries.service import clear_cache
 from storage.db import Database
 from storage.models import (
+    ChannelMessageRow,
     EventRow,
     FeedbackRow,
     OutboxMessage,
     PollAnswerRow,
     PollRow,
     RegistrationRow,
+    ThreadResolutionRow,
 )
+from tests.app import test_summaries as summaries
 from tests.app.test_feedback import an_answer
+from tests.app.test_first_contact import card_text
 from tests.app.test_polls import invoke_card, task_runner
 from tests.app.test_registration import on_site
 from tests.fakes.connector import FakeConnector, Posted
@@ -214,3 +219,55 @@ async def test_a_referenced_post_and_a_post_with_an_edit_still_to_send_are_never
     assert len(left) == 3  # the two posts kept, and the edit still to send
     async with database.transaction() as session:
         assert await session.scalar(select(PollRow.post_outbox_id)) == ids[0]
+
+
+async def summary_for(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, command: str, who: TeamsUser
+) -> dict[str, Any]:
+    before = len(connector.sent)
+    await bot.send(activities.channel_message(command, from_=who))
+    return await summaries.posted_card(connector, before + 1)
+
+
+async def marked_solved(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, question: str, at: datetime
+) -> str:
+    """花子 asks in the channel at `at`; the next day she marks it 解決済み from 要約. The
+    thread's root id."""
+    root = await summaries.Channel(bot, activities).post(HANAKO, question, at)
+    bot.clock.set(at + timedelta(days=1))
+    card = await summary_for(bot, activities, connector, "要約", HANAKO)
+    solve = summaries.button(card, "解決済みにする", near=question[:10])
+    pressed = activities.invoke_action(solve["verb"], solve["data"], from_=HANAKO)
+    assert "スレッドを解決済みにしました。" in card_text(invoke_card(await bot.send(pressed)))
+    return root
+
+
+async def test_after_the_retention_a_threads_solved_mark_goes_with_the_thread(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database: Database
+) -> None:
+    """Two years on, the night's clean-up deletes the copy of a thread that has been quiet
+    since, and who marked it solved with it; a thread marked recently keeps its mark."""
+    clear_cache()
+    old = await marked_solved(
+        bot, activities, connector, "複合機のドライバはどこから入手できますか？",
+        datetime(2026, 11, 23, 9, 0, tzinfo=JST),
+    )  # fmt: skip
+    recent = await marked_solved(
+        bot, activities, connector, "電子申請の様式はどこに置いてありますか？",
+        datetime(2028, 11, 24, 9, 0, tzinfo=JST),
+    )  # fmt: skip
+    async with database.transaction() as session:
+        assert len(list(await session.scalars(select(ThreadResolutionRow)))) == 2
+
+    bot.clock.set(TWO_YEARS_LATER)
+    await task_runner(bot).run_due()
+
+    async with database.transaction() as session:
+        roots = set(await session.scalars(select(ChannelMessageRow.root_id)))
+        [mark] = await session.scalars(select(ThreadResolutionRow))
+    assert roots == {recent} and old not in roots
+    assert (mark.root_id, mark.resolved, mark.by_name) == (recent, True, HANAKO.name)
+    # The summary still counts the recent thread as solved.
+    text = card_text(await summary_for(bot, activities, connector, "要約 30日", TARO))
+    assert "スレッド 1 件: 未回答 0 件・回答あり 0 件・解決済み 1 件" in text

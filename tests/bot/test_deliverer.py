@@ -118,6 +118,7 @@ async def test_the_roster_is_read_page_by_page_with_roles(connector: FakeConnect
         name=TARO.name,
         upn=TARO.upn,
         role="owner",
+        tenant_id=TENANT_ID,  # each member's own organisation (another one in shared channels)
     )
     assert [m.role for m in members[1:4]] == ["member", "member", "guest"]
     paged = [p for _, p in connector.requests if p.endswith("/pagedmembers")]

@@ -132,3 +132,25 @@ def test_nested_contexts_add_to_each_other_and_end_with_their_block(logged: io.S
     assert (inner["activity_id"], inner["feature"]) == ("a1", "mydata") and "action" not in inner
     assert outer["activity_id"] == "a1" and "feature" not in outer
     assert "activity_id" not in after
+
+
+@pytest.mark.parametrize("backend", [pytest.param("postgres", marks=pytest.mark.postgres)])
+async def test_a_channel_message_that_cannot_be_stored_is_logged_with_its_ids_not_its_words(
+    bot: RunningBot, activities: Activities, logged: io.StringIO
+) -> None:
+    """The live thread capture runs outside any command: its lines carry the same ids, and a
+    database error shows the statement without its values (what people wrote)."""
+    post = activities.channel_message("秘密の打ち合わせ 090-1234-5678", mention_bot=False)
+    post["id"] = "1" * 80  # longer than a message id can be: PostgreSQL refuses the row
+
+    assert (await bot.send(post)).status in (200, 201)
+
+    [failed] = [r for r in records(logged) if r["message"].startswith("could not store")]
+    assert failed["level"] == "ERROR"
+    assert failed["activity_id"] == post["id"]
+    assert failed["conversation_id"] == activities.team.general
+    assert (failed["feature"], failed["action"]) == ("threads", "capture.message")
+    assert "parameters hidden" in failed["exception"]
+    everything = logged.getvalue()
+    for secret in ("秘密の打ち合わせ", "090-1234-5678"):
+        assert secret not in everything, secret

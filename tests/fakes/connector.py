@@ -42,6 +42,8 @@ class RosterMember:
     id: str = field(default_factory=lambda: f"29:1{uuid.uuid4().hex}")
     aad_object_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     upn: str | None = None
+    # Someone of another organisation (in a shared channel) has their own tenant.
+    tenant_id: str | None = None
 
     def to_json(self, tenant_id: str) -> dict[str, Any]:
         given, _, surname = self.name.partition(" ")
@@ -53,7 +55,7 @@ class RosterMember:
             "surname": surname,
             "email": self.upn,
             "userPrincipalName": self.upn,
-            "tenantId": tenant_id,
+            "tenantId": self.tenant_id or tenant_id,
             "userRole": self.role,
         }
 
@@ -141,6 +143,7 @@ class FakeConnector:
         # Teams ids the bot may not open a 1:1 chat with (a guest or someone from another
         # organisation in a shared channel): Teams answers 403.
         self.unreachable: set[str] = set()
+        self.refused: list[str] = []  # those of them the bot asked for a 1:1 chat anyway
         self._failures: list[tuple[Failure, float | None]] = []
         self._ids = itertools.count(1_717_000_000_001)
         self._personal: dict[str, str] = {}
@@ -153,6 +156,13 @@ class FakeConnector:
     def set_roster(self, conversation_id: str, members: Iterable[RosterMember]) -> None:
         """Who `GET …/{conversation_id}/(paged)members` lists (a team id or a chat id)."""
         self.rosters[conversation_id] = list(members)
+
+    def set_channel_members(self, channel_id: str, members: Iterable[RosterMember]) -> None:
+        """The own members of a private or shared channel, as Teams lists them for
+        `GET …/{channel_id}/(paged)members` (a thread's id names its channel): some of the team,
+        and in a shared channel people of other organisations with their own `tenantId`. The
+        team's id keeps answering the team's roster, which does not list those people."""
+        self.rosters[channel_id] = list(members)
 
     def add_team(self, team: FakeTeam) -> None:
         self.teams[team.id] = team
@@ -251,6 +261,7 @@ class FakeConnector:
         elif len(members) == 1 and not body.get("isGroup"):
             member_id = members[0].get("id", "")
             if member_id in self.unreachable:
+                self.refused.append(member_id)
                 return _error(403, "Forbidden", "the bot cannot start a chat with this user")
             conversation_id = self._personal.setdefault(member_id, f"a:1{uuid.uuid4().hex}")
         else:

@@ -178,6 +178,7 @@ def test_it_reads_channel_messages_by_the_teams_consent_and_works_in_shared_and_
         {"name": "ChannelMessage.Read.Group", "type": "Application"}
     ]
     assert sorted(manifest["supportedChannelTypes"]) == ["privateChannels", "sharedChannels"]
+    assert manifest["supportsChannelFeatures"] == "tier1"
 
 
 def test_each_command_menu_offers_at_most_ten_commands_the_bot_understands(

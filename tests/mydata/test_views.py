@@ -19,6 +19,7 @@ from dialogs.mydata.store import (
     PollAnswerHeld,
     Profile,
     RegistrationHeld,
+    ResolutionHeld,
 )
 from dialogs.mydata.views import MAX_LINES, confirm_view, erased_view, mydata_view
 from tests.app.test_first_contact import card_text
@@ -136,3 +137,16 @@ def test_what_a_deletion_did_lists_only_what_happened() -> None:
         "チャネルのメッセージのコピーを削除しました: 3件",
         "所属・部署と個人チャットの接続情報を消去しました。",
     )
+
+
+def test_solved_marks_name_their_thread_literally_or_say_its_first_post_is_gone() -> None:
+    marks = (
+        ResolutionHeld("19:general", "1", True, "[急ぎ](https://evil.example) VPN", "愛媛", "一般"),
+        ResolutionHeld("19:unknown", "2", False, None, None, None),
+    )
+    card = mydata_card(mydata_view(held(resolutions=marks), JA, JST, NOW, 24))
+
+    runs = [b["text"] for b in blocks(card) if b.get("type") == "TextRun"]
+    assert "・[急ぎ](https://evil.example) VPN（愛媛 / 一般・解決済みにした）" in runs
+    assert "・最初の投稿が削除されたスレッド（チャネル 19:unknown・未解決に戻した）" in runs
+    assert "スレッドの解決済みの記録（2件）" in card_text(card)
