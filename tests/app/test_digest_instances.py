@@ -14,6 +14,7 @@ from app import build_app
 from cards.digest import VERB_POST_NOW
 from core.clock import FrozenClock
 from core.settings import Settings
+from storage.db import Database
 from tests.app.test_first_contact import card_text
 from tests.app.test_polls import invoke_card
 from tests.digest.community import (
@@ -28,6 +29,7 @@ from tests.digest.community import (
 from tests.fakes.connector import FakeConnector
 from tests.fixtures.app import RunningBot
 from tests.fixtures.connector import TARO, Activities
+from tests.fixtures.outbox import outbox_settled
 
 pytestmark = pytest.mark.parametrize(
     "backend", [pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -53,6 +55,7 @@ async def test_both_instances_at_the_due_moment_post_one_digest(
     second_bot: RunningBot,
     activities: Activities,
     connector: FakeConnector,
+    database: Database,
     database_url: str,
 ) -> None:
     await a_week_in_the_channel(bot, activities)
@@ -62,7 +65,9 @@ async def test_both_instances_at_the_due_moment_post_one_digest(
     await asyncio.gather(task_runner(bot).run_due(), task_runner(second_bot).run_due())
 
     [digest] = await wait_for_digests(connector, 1)
-    await asyncio.sleep(1.5)  # both outbox workers have had their rounds
+    # Both instances' outbox workers share these rows: once none is left to send, neither
+    # can send the digest again, so what Teams saw is final.
+    await outbox_settled(database)
     assert digests(connector) == [digest]
     [row] = await digest_rows(database_url)
     assert row.due_date.isoformat() == "2026-11-30"
@@ -73,6 +78,7 @@ async def test_post_now_reaching_both_instances_at_once_is_posted_once(
     second_bot: RunningBot,
     activities: Activities,
     connector: FakeConnector,
+    database: Database,
     database_url: str,
 ) -> None:
     await save_settings(bot, activities)
@@ -86,6 +92,6 @@ async def test_post_now_reaching_both_instances_at_once_is_posted_once(
     assert sum("ダイジェストを投稿しました" in text for text in said) == 1
     assert sum("すでに投稿しています" in text for text in said) == 1
     await wait_for_digests(connector, 1)
-    await asyncio.sleep(1.5)
+    await outbox_settled(database)  # neither instance has anything left to send
     assert len(digests(connector)) == 1
     assert len(await digest_rows(database_url)) == 1

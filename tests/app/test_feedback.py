@@ -6,7 +6,6 @@ get the report (Markdown) and every answer (Excel) through export links."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import re
@@ -28,6 +27,7 @@ from tests.app.test_registration import SABURO, a_decided_day, inputs, on_site
 from tests.fakes.connector import FakeConnector, Posted
 from tests.fixtures.app import RunningBot
 from tests.fixtures.connector import GUEST, HANAKO, JIRO, TARO, TEAM, Activities, TeamsUser
+from tests.fixtures.outbox import outbox_settled
 
 JST = ZoneInfo("Asia/Tokyo")
 A_DAY = "イベント作成 第2回IYO WORK 12/15 会場:松前町役場 定員:2"
@@ -186,7 +186,7 @@ async def test_when_the_day_ends_participants_are_asked_personally_and_the_threa
     post = await a_day_with_registrations(bot, activities, connector)
     bot.clock.set(ENDS - timedelta(minutes=1))
     await task_runner(bot).run_due()
-    await asyncio.sleep(0.1)
+    await outbox_settled(database, bot.clock.now())  # whatever the run enqueued has gone out
     assert not [p for p in connector.sent if is_personal_form(p) or is_invitation(p)]
 
     forms, invitation = await the_day_ends(bot, connector)
@@ -218,7 +218,7 @@ async def test_when_the_day_ends_participants_are_asked_personally_and_the_threa
     await task_runner(bot).run_due()
     bot.clock.advance(timedelta(hours=1))
     await task_runner(bot).run_due()
-    await asyncio.sleep(0.2)
+    await outbox_settled(database, bot.clock.now())
     assert len([p for p in connector.sent if is_personal_form(p) or is_invitation(p)]) == 4
     async with database.transaction() as session:
         request = await session.scalar(select(DueTask).where(DueTask.kind == "feedback.request"))
@@ -354,7 +354,7 @@ async def test_a_forged_rating_or_category_is_refused_and_nothing_is_stored(
 
 
 async def test_one_reminder_goes_to_registered_participants_who_have_not_answered(
-    bot: RunningBot, activities: Activities, connector: FakeConnector
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database: Database
 ) -> None:
     await a_day_with_registrations(bot, activities, connector)
     _, invitation = await the_day_ends(bot, connector)
@@ -364,7 +364,7 @@ async def test_one_reminder_goes_to_registered_participants_who_have_not_answere
     # The deadline is Tue 12/22: reminded at 09:00 on Fri 12/18, not before.
     bot.clock.set(datetime(2026, 12, 18, 8, 59, tzinfo=JST))
     await runner.run_due()
-    await asyncio.sleep(0.1)
+    await outbox_settled(database, bot.clock.now())  # whatever the run enqueued has gone out
     assert len([p for p in connector.sent if is_personal_form(p)]) == 3
     bot.clock.set(datetime(2026, 12, 18, 9, 0, tzinfo=JST))
     await runner.run_due()
@@ -374,7 +374,7 @@ async def test_one_reminder_goes_to_registered_participants_who_have_not_answere
     assert all("締切は 12/22(火) 23:59 です" in (r.text or "") for r in reminders)
     bot.clock.set(datetime(2026, 12, 21, 9, 0, tzinfo=JST))
     await runner.run_due()
-    await asyncio.sleep(0.2)
+    await outbox_settled(database, bot.clock.now())
     assert len([p for p in connector.sent if is_personal_form(p)]) == 5  # only one reminder
 
 
@@ -468,7 +468,7 @@ async def test_a_cancelled_day_asks_nobody(
 
     bot.clock.set(CLOSED)
     await task_runner(bot).run_due()
-    await asyncio.sleep(0.3)
+    await outbox_settled(database, bot.clock.now())  # whatever the run enqueued has gone out
 
     assert not [p for p in connector.sent if is_personal_form(p) or is_invitation(p)]
     assert not [p for p in connector.sent if is_summary(p)]

@@ -19,13 +19,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 
 from app import TASKS_KEY, build_app
 from core.clock import FrozenClock
 from core.settings import load_settings
 from storage.db import Database
-from storage.models import Base, OutboxMessage
+from storage.models import Base
 from tests.fakes.connector import FakeConnector, FakeTeam, Posted
 from tests.fixtures.app import RunningBot
 from tests.fixtures.connector import (
@@ -38,6 +38,7 @@ from tests.fixtures.connector import (
     Activities,
     TeamsUser,
 )
+from tests.fixtures.outbox import outbox_settled
 
 JST = ZoneInfo("Asia/Tokyo")
 SABURO = TeamsUser(
@@ -186,27 +187,6 @@ def changed(before: dict[str, int], after: dict[str, int]) -> dict[str, tuple[in
         for name in before
         if before[name] != after[name] and name not in BOOKKEEPING
     }
-
-
-async def outbox_settled(
-    database: Database, now: datetime | None = None, *, within: float = 10.0
-) -> None:
-    """Waits (bounded) until no outbox row is being sent or due by `now` (any pending row
-    when None)."""
-    busy: ColumnElement[bool] = OutboxMessage.status.in_(("pending", "sending"))
-    if now is not None:
-        busy = (OutboxMessage.status == "sending") | (
-            (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now)
-        )
-    async with asyncio.timeout(within):
-        while True:
-            async with database.transaction() as session:
-                count = await session.scalar(
-                    select(func.count()).select_from(OutboxMessage).where(busy)
-                )
-            if not count:
-                return
-            await asyncio.sleep(0.05)
 
 
 def walk(node: object) -> Iterator[dict[str, Any]]:
