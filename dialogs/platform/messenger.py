@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from dialogs.replies import Message
 from storage.models import OutboxMessage
 from storage.repositories.conversations import base_conversation_id
-from storage.repositories.dialect import insert
+from storage.repositories.dialect import Insert, prepared
 
 # At most one update of a card every this often (Teams throttles edits of one message).
 UPDATE_SPACING = timedelta(seconds=2)
@@ -117,7 +117,17 @@ class Messenger:
         # would otherwise queue on that row's lock. The worker sends only the newest pending
         # edit of a card and marks the older ones superseded.
         now = self._clock.now()
-        target = await self._session.get(OutboxMessage, post_outbox_id)
+        # The columns, not the row: its payload is the whole card, and is not needed here.
+        target = (
+            await self._session.execute(
+                select(
+                    OutboxMessage.kind,
+                    OutboxMessage.conversation_id,
+                    OutboxMessage.thread_id,
+                    OutboxMessage.person_key,
+                ).where(OutboxMessage.id == post_outbox_id)
+            )
+        ).one_or_none()
         if target is None or target.kind == "update":
             raise ValueError(f"outbox {post_outbox_id} is not a message that can be updated")
         last_sent = await self._session.scalar(
@@ -181,11 +191,9 @@ class Messenger:
             "created_at": now,
             "updated_at": now,
         }
-        stmt = insert(self._session, OutboxMessage).values(**values)
-        if dedupe_key is not None:
-            # A concurrent enqueue of the same key waits for the other's commit, then skips.
-            stmt = stmt.on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
-        new_id = await self._session.scalar(stmt.returning(OutboxMessage.id))
+        # A concurrent enqueue of the same key waits for the other's commit, then skips.
+        build = _enqueue_once if dedupe_key is not None else _enqueue_row
+        new_id = await self._session.scalar(prepared(self._session, build), values)
         if new_id is not None:
             return int(new_id)
         existing = await self._session.scalar(
@@ -194,6 +202,42 @@ class Messenger:
         if existing is None:
             raise RuntimeError(f"outbox dedupe key {dedupe_key} vanished")
         return int(existing)
+
+
+_OUTBOX = OutboxMessage.__table__
+_ENQUEUED_COLUMNS = (
+    "kind",
+    "conversation_id",
+    "thread_id",
+    "person_key",
+    "target_outbox_id",
+    "payload",
+    "dedupe_key",
+    "fallback_conversation_id",
+    "fallback_thread_id",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def _enqueue_row(dialect_insert: Insert) -> Any:
+    return (
+        dialect_insert(_OUTBOX)
+        .values({column: bindparam(column) for column in _ENQUEUED_COLUMNS})
+        .returning(_OUTBOX.c.id)
+    )
+
+
+def _enqueue_once(dialect_insert: Insert) -> Any:
+    return (
+        dialect_insert(_OUTBOX)
+        .values({column: bindparam(column) for column in _ENQUEUED_COLUMNS})
+        .on_conflict_do_nothing(index_elements=[_OUTBOX.c.dedupe_key])
+        .returning(_OUTBOX.c.id)
+    )
 
 
 # An update's payload that names a live card to render when sending, instead of the card.

@@ -3,10 +3,15 @@ turn or task that calls them commits."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from types import MappingProxyType
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Text, bindparam, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.polls.answers import AnswerInput
@@ -22,7 +27,7 @@ from dialogs.polls.model import (
     Slot,
 )
 from storage.models import OutboxMessage, Person, PollAnswerRow, PollCandidateRow, PollRow
-from storage.repositories.dialect import insert
+from storage.repositories.dialect import Insert, prepared
 
 _CHOICES = {choice.value: choice for choice in Choice}  # Choice(value) is slow on a hot path
 _UNFINISHED = (PollState.OPEN.value, PollState.CLOSED.value)
@@ -103,25 +108,28 @@ async def save_answer(
     """Store the person's answer, replacing any earlier one (one row per person and poll,
     safe against the same person pressing twice at once)."""
     choices = {str(candidate_id): choice.value for candidate_id, choice in answer.choices.items()}
-    stmt = insert(session, PollAnswerRow).values(
-        poll_id=poll_id,
-        person_key=person_key,
-        name=name,
-        choices=choices,
-        comment=answer.comment,
-        created_at=now,
-        updated_at=now,
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[PollAnswerRow.poll_id, PollAnswerRow.person_key],
+    values = {
+        "poll_id": poll_id,
+        "person_key": person_key,
+        "name": name,
+        "choices": choices,
+        "comment": answer.comment,
+        "created_at": now,
+        "updated_at": now,
+    }
+    await session.execute(prepared(session, _upsert_answer), values)
+
+
+def _upsert_answer(dialect_insert: Insert) -> Any:
+    table = PollAnswerRow.__table__
+    columns = ("poll_id", "person_key", "name", "choices", "comment", "created_at", "updated_at")
+    stmt = dialect_insert(table).values({column: bindparam(column) for column in columns})
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.poll_id, table.c.person_key],
         set_={
-            "name": stmt.excluded.name,
-            "choices": stmt.excluded.choices,
-            "comment": stmt.excluded.comment,
-            "updated_at": stmt.excluded.updated_at,
+            column: stmt.excluded[column] for column in ("name", "choices", "comment", "updated_at")
         },
     )
-    await session.execute(stmt)
 
 
 async def answers(session: AsyncSession, poll_id: int) -> list[Answer]:
@@ -131,21 +139,26 @@ async def answers(session: AsyncSession, poll_id: int) -> list[Answer]:
         select(
             PollAnswerRow.person_key,
             PollAnswerRow.name,
-            PollAnswerRow.choices,
+            cast(PollAnswerRow.choices, Text),  # parsed below, once per distinct set of choices
             PollAnswerRow.comment,
         )
         .where(PollAnswerRow.poll_id == poll_id)
         .order_by(PollAnswerRow.created_at, PollAnswerRow.id)
     )
     return [
-        Answer(
-            person_key=person_key,
-            name=name,
-            choices={int(key): _CHOICES[value] for key, value in choices.items()},
-            comment=comment,
-        )
-        for person_key, name, choices, comment in rows.tuples()
+        Answer(person_key=person_key, name=name, choices=_choices(raw), comment=comment)
+        for person_key, name, raw, comment in rows.tuples()
     ]
+
+
+@lru_cache(maxsize=4096)
+def _choices(raw: str) -> Mapping[CandidateId, Choice]:
+    """The choices stored as JSON. A poll's answers repeat a few combinations of ○△×, so each
+    is parsed once; the mapping is read-only because answers share it."""
+    parsed = json.loads(raw)
+    return MappingProxyType(
+        {CandidateId(int(key)): _CHOICES[value] for key, value in parsed.items()}
+    )
 
 
 async def recent_respondents(session: AsyncSession, poll_id: int, limit: int) -> list[str]:

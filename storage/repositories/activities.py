@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedActivity
-from storage.repositories.dialect import insert
+from storage.repositories.dialect import Insert, prepared
+
+_TABLE = ProcessedActivity.__table__
 
 
 async def first_delivery(
@@ -17,16 +20,19 @@ async def first_delivery(
     """Record the activity; False when it was already recorded. When two deliveries race, the
     second waits for the first's commit (PostgreSQL's unique index, SQLite's write lock) and
     gets False; if the first rolls back, the second gets True."""
-    stmt = (
-        insert(session, ProcessedActivity)
-        .values(conversation_id=conversation_id, activity_id=activity_id, processed_at=now)
-        .on_conflict_do_nothing(
-            index_elements=[ProcessedActivity.conversation_id, ProcessedActivity.activity_id]
-        )
-        .returning(ProcessedActivity.id)
-    )
-    inserted = (await session.execute(stmt)).scalar_one_or_none()
+    values = {"conversation_id": conversation_id, "activity_id": activity_id, "processed_at": now}
+    inserted = await session.scalar(prepared(session, _record), values)
     return inserted is not None
+
+
+def _record(dialect_insert: Insert) -> Any:
+    columns = ("conversation_id", "activity_id", "processed_at")
+    return (
+        dialect_insert(_TABLE)
+        .values({column: bindparam(column) for column in columns})
+        .on_conflict_do_nothing(index_elements=[_TABLE.c.conversation_id, _TABLE.c.activity_id])
+        .returning(_TABLE.c.id)
+    )
 
 
 async def prune_processed_activities(session: AsyncSession, older_than: datetime) -> int:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Person
-from storage.repositories.dialect import insert
+from storage.repositories.dialect import Insert, prepared
 
 
 async def upsert_person(
@@ -26,18 +27,31 @@ async def upsert_person(
 ) -> Person:
     """Store or refresh a person; name, 29: id and locale follow the latest activity, and None
     never erases a known value."""
-    stmt = insert(session, Person).values(
-        person_key=person_key,
-        teams_id=teams_id,
-        aad_object_id=aad_object_id,
-        name=name,
-        upn=upn,
-        tenant_id=tenant_id,
-        locale=locale,
-        service_url=service_url,
-        created_at=now,
-        updated_at=now,
+    values = {
+        "person_key": person_key,
+        "teams_id": teams_id,
+        "aad_object_id": aad_object_id,
+        "name": name,
+        "upn": upn,
+        "tenant_id": tenant_id,
+        "locale": locale,
+        "service_url": service_url,
+        "created_at": now,
+        "updated_at": now,
+    }
+    result = await session.scalars(
+        prepared(session, _upsert), values, execution_options={"populate_existing": True}
     )
+    stored: Person = result.one()
+    return stored
+
+
+def _upsert(dialect_insert: Insert) -> Any:
+    columns = (
+        "person_key", "teams_id", "aad_object_id", "name", "upn", "tenant_id", "locale",
+        "service_url", "created_at", "updated_at",
+    )  # fmt: skip
+    stmt = dialect_insert(Person).values({column: bindparam(column) for column in columns})
     changes = {
         "teams_id": stmt.excluded.teams_id,
         "name": stmt.excluded.name,
@@ -46,12 +60,9 @@ async def upsert_person(
     }
     for column in ("aad_object_id", "upn", "tenant_id", "service_url"):
         changes[column] = func.coalesce(stmt.excluded[column], getattr(Person, column))
-    stmt = stmt.on_conflict_do_update(index_elements=[Person.person_key], set_=changes).returning(
+    return stmt.on_conflict_do_update(index_elements=[Person.person_key], set_=changes).returning(
         Person
     )
-    result = await session.scalars(stmt, execution_options={"populate_existing": True})
-    stored: Person = result.one()
-    return stored
 
 
 async def get_person(session: AsyncSession, person_key: str) -> Person | None:
