@@ -5,7 +5,14 @@ Nothing is built at import time; `build_app` wires one instance, `main` runs it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import secrets
+import signal
+import socket
 import sys
 from functools import partial
 
@@ -135,7 +142,54 @@ def main() -> None:
         raise SystemExit(2) from None
     configure_logging(settings.log_level, settings.log_format)
     log.info("IYO WORK bot on http://%s:%s/api/messages", settings.host, settings.port)
+    if settings.workers > 1:
+        serve_workers(settings)
+        return
     web.run_app(build_app(settings), host=settings.host, port=settings.port, print=None)
+
+
+def serve_workers(settings: Settings) -> None:
+    """WEB_CONCURRENCY processes serving one port (SO_REUSEPORT: the kernel spreads the
+    connections). One Python process keeps one core busy; a crowd answering a poll at once
+    wants them all. The workers share only the database, whose claims already make each
+    edit, reminder and digest go out once when several instances run."""
+    if not hasattr(socket, "SO_REUSEPORT"):
+        print("WEB_CONCURRENCY above 1 needs SO_REUSEPORT (Linux)", file=sys.stderr)
+        raise SystemExit(2)
+    # Once here, so that the workers find the schema at head instead of racing to migrate.
+    asyncio.run(migrate(settings.database_url))
+    if not settings.export_secret:
+        # A link signed by one worker must open on another.
+        os.environ["EXPORT_SECRET"] = secrets.token_urlsafe(32)
+    spawn = multiprocessing.get_context("spawn")
+    workers = [
+        spawn.Process(target=_serve_worker, name=f"iyowork-worker-{n}", daemon=False)
+        for n in range(settings.workers)
+    ]
+    for worker in workers:
+        worker.start()
+
+    def stop(_signal: int, _frame: object) -> None:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()  # SIGTERM: each worker shuts down gracefully
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    # When one worker dies the service is degraded: stop all, let the host restart us.
+    multiprocessing.connection.wait([worker.sentinel for worker in workers])
+    stop(signal.SIGTERM, None)
+    for worker in workers:
+        worker.join()
+    failed = [worker.exitcode for worker in workers if worker.exitcode not in (0, -signal.SIGTERM)]
+    raise SystemExit(1 if failed else 0)
+
+
+def _serve_worker() -> None:
+    settings = load_settings()  # EXPORT_SECRET now comes from the parent's environment
+    configure_logging(settings.log_level, settings.log_format)
+    app = build_app(settings)
+    web.run_app(app, host=settings.host, port=settings.port, print=None, reuse_port=True)
 
 
 if __name__ == "__main__":

@@ -105,31 +105,58 @@ async def postgres_reachable() -> bool:
 # --- bots under test ------------------------------------------------------------------------
 
 
+class BotUrl(str):
+    """A bot's base URL that also knows the bot's process id, to read the CPU it spends."""
+
+    pid: int
+
+    def __new__(cls, url: str, pid: int) -> BotUrl:
+        made = super().__new__(cls, url)
+        made.pid = pid
+        return made
+
+    def cpu_seconds(self) -> float | None:
+        """User + system CPU time the bot has used so far, its worker processes included (None
+        off Linux). Unlike latency, it hardly moves when other work shares the machine."""
+        if not Path(f"/proc/{self.pid}/stat").exists():
+            return None
+        used = 0.0
+        for pid in localstack.family(self.pid):
+            try:
+                # After the parenthesised command name: utime and stime are the 12th and 13th.
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # it ended while we looked
+            used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return used
+
+
 @asynccontextmanager
-async def server(args: list[str], env: dict[str, str], log_path: Path) -> AsyncIterator[str]:
+async def server(args: list[str], env: dict[str, str], log_path: Path) -> AsyncIterator[BotUrl]:
     """A bot process (`python *args`), ready on GET /readyz before the block runs."""
     child = await asyncio.to_thread(localstack.start_bot, env, args=args, log_path=log_path)
     try:
-        yield child.url
+        yield BotUrl(child.url, child.process.pid)
     finally:
         await asyncio.to_thread(child.stop)
 
 
 @asynccontextmanager
 async def app_server(
-    database_url: str, log_path: Path, *, coordinator_ids: str = ""
-) -> AsyncIterator[str]:
-    """The real app (`python app.py`: build_app, system clock, no app id) on a free port."""
+    database_url: str, log_path: Path, *, coordinator_ids: str = "", workers: int = 1
+) -> AsyncIterator[BotUrl]:
+    """The real app (`python app.py`: build_app, system clock, no app id) on a free port, in
+    `workers` processes (WEB_CONCURRENCY)."""
     env = localstack.bot_environment(
         port=localstack.free_port(), database_url=database_url, coordinator_ids=coordinator_ids,
-        extra={"LOG_LEVEL": "WARNING"},
+        extra={"LOG_LEVEL": "WARNING", "WEB_CONCURRENCY": str(workers)},
     )  # fmt: skip
     async with server(["app.py"], env, log_path) as url:
         yield url
 
 
 @asynccontextmanager
-async def baseline_server(log_path: Path) -> AsyncIterator[str]:
+async def baseline_server(log_path: Path) -> AsyncIterator[BotUrl]:
     """The bare botbuilder bot (`serve_baseline`) on a free port."""
     port = localstack.free_port()
     env = {**os.environ, "PORT": str(port)}

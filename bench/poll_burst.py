@@ -6,11 +6,14 @@ Entra object id and name, press 回答する on its card at once: 300 `adaptiveC
 invokes (`poll.answer`) in flight together. The same 300 invokes then go to a bare botbuilder
 bot that answers each with a fixed card (bench/harness.py), the baseline of the same run.
 
-Checked: every invoke answers 200 with a card, in well under Teams' 5 s; the database holds 300
-answers; the poll's shared card ends up saying 回答 300名 after far fewer than 300 edits (the
-outbox merges pending edits and spaces them ≥ 2 s apart). Exit status 1 when any of that fails.
+Checked: every invoke answers 200 with a card, under Teams' 5 s (unless the bare bot missed it
+too: then the machine is too busy to judge) and at most 1.5× the bare bot's slowest; the
+database holds 300 answers; the poll's shared card ends up saying 回答 300名 after far fewer
+than 300 edits (the outbox merges pending edits and spaces them ≥ 2 s apart). Exit status 1
+when any of that fails. Besides latency, the CPU time each bot process spent per invoke: it
+hardly moves with other work on the machine, so it compares the two best.
 
-    python -m bench.poll_burst [--people 300] [--backends sqlite,postgres]
+    python -m bench.poll_burst [--people 300] [--backends sqlite,postgres] [--workers 2]
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from sqlalchemy import func, select
 
 from bench.harness import (
     PG_ADMIN,
+    BotUrl,
     app_server,
     baseline_server,
     card_text,
@@ -54,6 +58,8 @@ from tests.fixtures.connector import TARO, Activities, TeamsUser
 JST = ZoneInfo("Asia/Tokyo")
 TEAMS_INVOKE_LIMIT_MS = 5000.0
 WARM_UP = 10  # poll.view invokes by the coordinator before the burst, not counted
+# A single process may be this much slower than the bare botbuilder bot at its slowest invoke.
+MAX_VS_BASELINE = 1.5
 FINAL_CARD_WITHIN = 30.0  # seconds for the shared card to show every answer after the burst
 CHOICES = ("onsite", "online", "maybe", "no")
 
@@ -67,6 +73,13 @@ class Result:
     stored: int | None = None  # answers in the database (the app only)
     card_updates: int | None = None  # edits of the shared card that reached the connector
     final_card_ok: bool | None = None  # the last edit shows every respondent
+    cpu_seconds: float | None = None  # the bot process's CPU during the burst (Linux)
+
+    @property
+    def cpu_ms_per_invoke(self) -> float | None:
+        if self.cpu_seconds is None:
+            return None
+        return self.cpu_seconds * 1000 / len(self.latencies_ms)
 
     @property
     def p50(self) -> float:
@@ -127,9 +140,10 @@ async def _poll_post(connector: FakeConnector, within: float = 15.0) -> Posted:
 
 
 async def _fire(
-    session: aiohttp.ClientSession, url: str, bodies: list[dict[str, Any]], result: Result
+    session: aiohttp.ClientSession, url: BotUrl, bodies: list[dict[str, Any]], result: Result
 ) -> None:
-    """POST all `bodies` at once; record each round trip and what was wrong with its answer."""
+    """POST all `bodies` at once; record each round trip, what was wrong with its answer and
+    the CPU time the bot spent on them all."""
 
     async def one(body: dict[str, Any]) -> None:
         started = time.perf_counter()
@@ -142,20 +156,26 @@ async def _fire(
         elif not isinstance(answer, dict) or answer.get("type") != ADAPTIVE_CARD:
             result.failures.append(f"not a card: {text[:200]}")
 
+    cpu_before = url.cpu_seconds()
     started = time.perf_counter()
     await asyncio.gather(*(one(body) for body in bodies))
     result.seconds = time.perf_counter() - started
+    cpu_after = url.cpu_seconds()
+    if cpu_before is not None and cpu_after is not None:
+        result.cpu_seconds = cpu_after - cpu_before
 
 
 async def burst_app(
-    backend: str, people: list[TeamsUser], connector: FakeConnector, logs: Path
+    backend: str, people: list[TeamsUser], connector: FakeConnector, logs: Path, workers: int = 1
 ) -> Result:
     """Open a poll on the app, then have `people` answer it at once."""
     activities = Activities(connector.url)
-    result = Result(f"IYO WORK app, {backend}", [], 0.0)
+    name = f"IYO WORK app, {backend}" + (f", {workers} workers" if workers > 1 else "")
+    result = Result(name, [], 0.0)
+    log = logs / f"app-{backend}-{workers}.log"
     async with (
         database(backend) as url,
-        app_server(url, logs / f"app-{backend}.log", coordinator_ids=TARO.aad_object_id) as app,
+        app_server(url, log, coordinator_ids=TARO.aad_object_id, workers=workers) as app,
         client(len(people)) as session,
     ):
         today = datetime.now(JST).date()
@@ -231,15 +251,27 @@ async def _answers_stored(url: str) -> int:
 
 
 def problems(app: Result, baseline: Result, people: int) -> list[str]:
-    """Why this run fails the issue's bar (empty when it passes)."""
+    """Why this run fails the issue's bar (empty when it passes): a bad or lost answer, a card
+    that never caught up, an invoke at Teams' 5 s limit, or a slowest invoke far behind the bare
+    botbuilder bot's. The 5 s limit is not judged when that bot missed it too: the machine was
+    too busy to tell anything about the app."""
     found: list[str] = []
-    for result in (app, baseline):
-        if result.failures:
-            found.append(f"{result.name}: {len(result.failures)} bad answers, first: "
-                         f"{result.failures[0]}")  # fmt: skip
-        slow = [ms for ms in result.latencies_ms if ms >= TEAMS_INVOKE_LIMIT_MS]
-        if slow:
-            found.append(f"{result.name}: {len(slow)} invokes took ≥ 5 s (max {max(slow):.0f} ms)")
+    if app.failures:
+        found.append(f"{app.name}: {len(app.failures)} bad answers, first: {app.failures[0]}")
+    slow = [ms for ms in app.latencies_ms if ms >= TEAMS_INVOKE_LIMIT_MS]
+    if slow and baseline.max < TEAMS_INVOKE_LIMIT_MS:
+        found.append(f"{app.name}: {len(slow)} invokes took ≥ 5 s (max {max(slow):.0f} ms)")
+    elif slow:
+        print(
+            f"note: {app.name} reached 5 s, as did the bare botbuilder bot "
+            f"({baseline.max:.0f} ms): too busy a machine to judge the limit",
+            file=sys.stderr,
+        )
+    if app.max > MAX_VS_BASELINE * baseline.max:
+        found.append(
+            f"{app.name}: slowest invoke {app.max:.0f} ms, over {MAX_VS_BASELINE}× the "
+            f"baseline's {baseline.max:.0f} ms"
+        )
     if app.stored != people:
         found.append(f"{app.name}: {app.stored} answers stored, not {people}")
     if not app.final_card_ok:
@@ -252,23 +284,30 @@ def table(rows: list[tuple[Result, Result]], people: int) -> str:
         f"{people} distinct people answer one poll at once (one invoke each, all in flight), "
         f"after {WARM_UP} warm-up invokes; {machine()}",
         "",
-        "| bot | p50 ms | p99 ms | max ms | invokes/s | answers stored | card updates sent "
-        "| p50 vs baseline |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| bot | p50 ms | p99 ms | max ms | invokes/s | CPU ms per invoke | answers stored "
+        "| card updates sent | p50 vs baseline | CPU vs baseline |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    shown: list[Result] = []
     for app, baseline in rows:
         for result in (baseline, app):
+            if any(result is seen for seen in shown):
+                continue  # the baseline a second app row is compared with
+            shown.append(result)
             stored = "–" if result.stored is None else str(result.stored)
             updates = "–" if result.card_updates is None else str(result.card_updates)
+            cpu, own_cpu = baseline.cpu_ms_per_invoke, result.cpu_ms_per_invoke
             lines.append(
                 f"| {result.name} | {result.p50:.0f} | {result.p99:.0f} | {result.max:.0f} "
-                f"| {len(result.latencies_ms) / result.seconds:.0f} | {stored} | {updates} "
-                f"| {result.p50 / baseline.p50:.1f}× |"
+                f"| {len(result.latencies_ms) / result.seconds:.0f} "
+                f"| {'–' if own_cpu is None else f'{own_cpu:.1f}'} | {stored} | {updates} "
+                f"| {result.p50 / baseline.p50:.1f}× "
+                f"| {'–' if cpu is None or own_cpu is None else f'{own_cpu / cpu:.1f}×'} |"
             )
     return "\n".join(lines)
 
 
-async def run(people: int, backends: list[str]) -> tuple[str, list[str]]:
+async def run(people: int, backends: list[str], workers: int) -> tuple[str, list[str]]:
     staff = crowd(people)
     rows: list[tuple[Result, Result]] = []
     found: list[str] = []
@@ -281,8 +320,12 @@ async def run(people: int, backends: list[str]) -> tuple[str, list[str]]:
             async with fake_connector() as connector:
                 app = await burst_app(backend, staff, connector, logs)
                 baseline = await burst_baseline(staff, connector, logs)
-            rows.append((app, baseline))
-            found.extend(problems(app, baseline, people))
+                rows.append((app, baseline))
+                found.extend(problems(app, baseline, people))
+                if backend == "postgres" and workers > 1:
+                    spread = await burst_app(backend, staff, connector, logs, workers=workers)
+                    rows.append((spread, baseline))
+                    found.extend(problems(spread, baseline, people))
     return table(rows, people), found
 
 
@@ -290,8 +333,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--people", type=int, default=300)
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="also run the app on PostgreSQL with this WEB_CONCURRENCY (from 2)",
+    )
     args = parser.parse_args(argv)
-    report, found = asyncio.run(run(args.people, args.backends.split(",")))
+    report, found = asyncio.run(run(args.people, args.backends.split(","), args.workers))
     print(report)
     for problem in found:
         print(f"FAILED: {problem}", file=sys.stderr)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", alias="HOST")
     port: int = Field(3978, alias="PORT", ge=1, le=65535)
     database_url: str = Field("sqlite+aiosqlite:///var/iyowork.db", alias="DATABASE_URL")
+    # Processes serving the port together (Linux, PostgreSQL): one Python process uses one core.
+    workers: int = Field(1, alias="WEB_CONCURRENCY", ge=1, le=32)
     public_base_url: str = Field("http://127.0.0.1:3978", alias="PUBLIC_BASE_URL")
     app_id: str = Field("", validation_alias=AliasChoices("MicrosoftAppId", "MICROSOFT_APP_ID"))
     app_password: str = Field(
@@ -82,6 +84,16 @@ class Settings(BaseSettings):
     def _supported_database(cls, value: str) -> str:
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError("use sqlite+aiosqlite:///path or postgresql+asyncpg://user@host/db")
+        return value
+
+    @field_validator("workers")
+    @classmethod
+    def _workers_share_postgresql(cls, value: int, info: ValidationInfo) -> int:
+        # SQLite has one writer: processes would queue on its file lock, sleeping, instead of
+        # on the in-process queue that keeps a crowd's answers fast.
+        database_url = str(info.data.get("database_url", ""))
+        if value > 1 and not database_url.startswith("postgresql+asyncpg://"):
+            raise ValueError("more than 1 needs PostgreSQL (DATABASE_URL)")
         return value
 
     @field_validator("public_base_url", "graph_base_url")

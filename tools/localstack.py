@@ -179,7 +179,51 @@ def start_bot(
         out.close()  # the child holds its own descriptor
     child = Child("bot", process, url, log_path)
     _wait_until(lambda: _http_ok(f"{url}/readyz"), child, timeout)
+    workers = int(env.get("WEB_CONCURRENCY", "1"))
+    if workers > 1:
+        # /readyz answered from the first worker up; connections opened before the others
+        # listen would all stay with it.
+        _wait_until(lambda: len(listening(port, process.pid)) >= workers, child, timeout)
     return child
+
+
+def listening(port: int, pid: int) -> set[int]:
+    """The processes of `pid`'s family (itself and its descendants) that hold a socket
+    listening on `port` (Linux /proc; an empty set elsewhere)."""
+    inodes = set()
+    for table in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        if not table.exists():
+            continue
+        for line in table.read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # LISTEN
+                inodes.add(fields[9])
+    found = set()
+    for member in family(pid):
+        try:
+            links = {os.readlink(fd) for fd in Path(f"/proc/{member}/fd").iterdir()}
+        except OSError:
+            continue  # it ended, or is not ours to read
+        if any(f"socket:[{inode}]" in links for inode in inodes):
+            found.add(member)
+    return found
+
+
+def family(pid: int) -> set[int]:
+    """`pid` and its descendants (Linux /proc; just `pid` elsewhere)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    family, waiting = set(), [pid]
+    while waiting:
+        member = waiting.pop()
+        family.add(member)
+        waiting.extend(children.get(member, ()))
+    return family
 
 
 def start_playground(

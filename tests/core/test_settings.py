@@ -51,6 +51,15 @@ def test_a_bad_value_is_named(monkeypatch: pytest.MonkeyPatch, name: str, value:
     assert "\n" not in str(raised.value)
 
 
+def test_several_workers_need_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///var/iyowork.db")
+    with pytest.raises(SettingsError) as raised:
+        load_settings()
+    assert str(raised.value).startswith("invalid setting WEB_CONCURRENCY:")
+    assert "more than 1 needs PostgreSQL" in str(raised.value)
+
+
 def test_the_service_refuses_to_start_with_one_line(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "app.py")],
