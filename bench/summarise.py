@@ -13,16 +13,20 @@ threads' replies, 10,000 messages in all (2 to 40 a thread). Measured in one pro
   against the second; the ratio to the bare `tokenize()` is printed too;
 - summarising: every thread read from scratch (sentences, compounds, statuses, the answer
   sentences, keywords, search terms), nothing cached;
-  the three alternate for three rounds and the best time of each counts (the machine's other
-  work slows one round, not the code);
+- the three are timed in CPU time (this process's, so that other processes' turns on the
+  shared CPUs do not count), 50 threads at a time: for each 50, each of the three three times
+  in turns (alternating which goes first) and the best of each counts; the sums make the
+  ratios. A busy moment then slows one try of one chunk, not one whole measurement;
 - search and who-to-ask over the 1,000 analysed threads (the analyses cached, as after the
   first command), median of several queries;
 - with a database (`--backends`): the 7-day `summarise_channel` and a channel-wide search
   reading the threads from SQLite / PostgreSQL, first cold (nothing cached), then warm.
 
 Checked (exit status 1 otherwise): every thread is summarised; summarising takes at most
-3.5× tokenisation with the morphemes read (a regression guard; the target, 2×, is reported as
-met or not: on a busy 2-CPU machine the ratio moves by ±0.5 from run to run).
+2.4× tokenisation with the morphemes read. That is a regression guard, not the target: the
+target (2×) is reported as met or not. On the development machine summarising takes
+1.9–2.1× (before the work of issue 8, 2.5–2.6× measured this way); the floor of this design
+is about 1.9× (docs/performance.md says why), so a 2× bar would fail on noise alone.
 
     python -m bench summarise [--threads 1000] [--messages 10000] [--backends sqlite,postgres]
 """
@@ -50,8 +54,9 @@ from storage.migrate import migrate
 from tests.summaries import corpus
 
 TARGET_RATIO = 2.0
-# Above this the run fails: the Python around Sudachi has grown, not the machine got busy.
-FAIL_RATIO = 3.5
+# Above this the run fails: the Python around Sudachi has grown, not the machine got busy
+# (measured 1.9–2.1×, the code before issue 8's work 2.5–2.6×).
+FAIL_RATIO = 2.4
 QUERIES = (
     "マクロ",
     "Windows Update",
@@ -177,29 +182,40 @@ def loaded(versions: list[MessageVersion]) -> list[LoadedThread]:
     ]
 
 
-def measure(threads: list[LoadedThread], rounds: int = 3) -> tuple[Result, list[ThreadAnalysis]]:
+def measure(
+    threads: list[LoadedThread], rounds: int = 3, chunk: int = 50
+) -> tuple[Result, list[ThreadAnalysis]]:
     words = analyser()
-    texts = [m.text for t in threads for m in t.messages if m.text]
-    for text in texts[:200]:  # warm up (first calls build the part-of-speech tables)
-        words.analyse(text)
-    # Alternated rounds, the best of each kept: other processes on the machine slow one
-    # measurement or the other, not the work itself.
-    tokenise = read = summarise = float("inf")
+    for thread in threads[:30]:  # warm up (first calls build the part-of-speech tables)
+        analyse_thread(thread, words)
+    # The machine is shared: time is CPU time (what this process spends, not other processes'
+    # turns), and the three measurements take turns chunk by chunk (50 threads), each the best
+    # of `rounds`, alternating which goes first, so that a busy moment, or caches left warm by
+    # the one before, falls on all three alike.
+    tokenise = read = summarise = 0.0
     analyses: list[ThreadAnalysis] = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        for text in texts:
-            words.tokenize_raw(text)
-        tokenise = min(tokenise, time.perf_counter() - started)
-
-        started = time.perf_counter()
-        for text in texts:
-            words.tokenize_read(text)
-        read = min(read, time.perf_counter() - started)
-
-        started = time.perf_counter()
-        analyses = [a for t in threads if (a := analyse_thread(t, words)) is not None]
-        summarise = min(summarise, time.perf_counter() - started)
+    for start in range(0, len(threads), chunk):
+        some = threads[start : start + chunk]
+        texts = [m.text for t in some for m in t.messages if m.text]
+        best = {"tokenise": float("inf"), "read": float("inf"), "summarise": float("inf")}
+        found: list[ThreadAnalysis] = []
+        for turn in range(rounds):
+            order = ("tokenise", "read", "summarise")
+            for step in order if turn % 2 == 0 else reversed(order):
+                started = time.process_time()
+                if step == "tokenise":
+                    for text in texts:
+                        words.tokenize_raw(text)
+                elif step == "read":
+                    for text in texts:
+                        words.tokenize_read(text)
+                else:
+                    found = [a for t in some if (a := analyse_thread(t, words)) is not None]
+                best[step] = min(best[step], time.process_time() - started)
+        tokenise += best["tokenise"]
+        read += best["read"]
+        summarise += best["summarise"]
+        analyses.extend(found)
 
     search_times, who_times = [], []
     for query in QUERIES:

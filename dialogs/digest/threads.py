@@ -18,13 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.jpcalendar import business_days_between, local_date
 from dialogs.digest.links import ChannelPlace, thread_link
 from dialogs.digest.settings import DigestSettings, Section
-from dialogs.summaries import (
-    ThreadStatus,
-    ThreadSynopsis,
-    similar_solved,
-    summarise_channel,
-    trending_keywords,
-)
+from dialogs.summaries import ThreadStatus, ThreadSynopsis
+from dialogs.summaries.service import ChannelThreads, channel_threads
 from dialogs.threads.state import get_state
 
 MOST_ACTIVE = 5
@@ -96,20 +91,19 @@ async def gather_threads(
     health = await thread_health(session, place.channel_id)
     if health is Health.MISSING:
         return ThreadsContent(health)
-    channel = place.channel_id
-    week = await summarise_channel(session, channel, since=since, until=until)
+    # The channel's threads read once; every section below is answered from them.
+    channel = await channel_threads(session, place.channel_id)
+    week = channel.summarise(since=since, until=until)
     new = [s for s in week if since <= s.created_at < until]
     solved = [
         s for s in week if s.status is ThreadStatus.SOLVED and since <= s.last_activity_at < until
     ]
     unanswered: list[ThreadItem] = []
     if settings.shows(Section.UNANSWERED):
-        unanswered = await _unanswered(session, place, week, settings, since, until, zone)
+        unanswered = _unanswered(channel, place, week, settings, since, until, zone)
     keywords: list[tuple[str, int]] = []
     if settings.shows(Section.KEYWORDS):
-        keywords = await trending_keywords(
-            session, channel, since=since, until=until, limit=MAX_KEYWORDS
-        )
+        keywords = channel.trending_keywords(since=since, until=until, limit=MAX_KEYWORDS)
     return ThreadsContent(
         health=health,
         new_count=len(new) if settings.shows(Section.NEW_THREADS) else 0,
@@ -125,8 +119,8 @@ async def gather_threads(
     )
 
 
-async def _unanswered(
-    session: AsyncSession,
+def _unanswered(
+    channel: ChannelThreads,
     place: ChannelPlace,
     week: list[ThreadSynopsis],
     settings: DigestSettings,
@@ -136,9 +130,7 @@ async def _unanswered(
 ) -> list[ThreadItem]:
     """Questions nobody but the asker answered for `unanswered_days` business days or more,
     oldest first, each with the most similar solved thread when there is one."""
-    earlier = await summarise_channel(
-        session, place.channel_id, since=until - UNANSWERED_LOOKBACK, until=since
-    )
+    earlier = channel.summarise(since=until - UNANSWERED_LOOKBACK, until=since)
     today = local_date(until, zone)
     waiting: dict[str, tuple[ThreadSynopsis, int]] = {}
     for synopsis in [*week, *earlier]:
@@ -148,9 +140,11 @@ async def _unanswered(
         if days >= settings.unanswered_days:
             waiting.setdefault(synopsis.root_id, (synopsis, days))
     oldest = sorted(waiting.values(), key=lambda found: (found[0].created_at, found[0].root_id))
+    listed = oldest[:MAX_UNANSWERED]
+    similar_to = channel.similar_solved([synopsis.root_id for synopsis, _ in listed])
     items = []
-    for synopsis, days in oldest[:MAX_UNANSWERED]:
-        similar = await similar_solved(session, place.channel_id, synopsis.root_id)
+    for synopsis, days in listed:
+        similar = similar_to[synopsis.root_id]
         items.append(
             _item(
                 place,

@@ -9,8 +9,10 @@ ones, then open ones; so a barely related solved thread never beats a relevant o
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from dialogs.summaries.analysis import ThreadAnalysis
 from dialogs.summaries.model import ThreadStatus, ThreadSynopsis
@@ -236,24 +238,78 @@ def most_similar(
     vectors over the candidates), or None below `threshold`."""
     if not candidates:
         return None
-    count = len(candidates) + 1
-    frequency: dict[str, int] = {}
-    for analysis in (target, *candidates):
-        for key in _document(analysis):
-            frequency[key] = frequency.get(key, 0) + 1
+    return _most_similar(target, _Candidates.read(candidates), range(len(candidates)), threshold)
 
-    def vector(analysis: ThreadAnalysis) -> dict[str, float]:
-        return {
-            key: value * math.log(1 + count / frequency[key])
-            for key, value in _document(analysis).items()
-        }
 
-    wanted = vector(target)
+def most_similar_each(
+    targets: Sequence[ThreadAnalysis],
+    candidates: Sequence[ThreadAnalysis],
+    *,
+    threshold: float = 0.15,
+) -> list[ThreadAnalysis | None]:
+    """`most_similar` for each target over the same candidates, each target's own thread left
+    out of them (several open questions against the solved threads): the candidates' words
+    are read once."""
+    read = _Candidates.read(candidates)
+    found: list[ThreadAnalysis | None] = []
+    for target in targets:
+        root_id = target.synopsis.root_id
+        others = [i for i, c in enumerate(candidates) if c.synopsis.root_id != root_id]
+        found.append(_most_similar(target, read, others, threshold) if others else None)
+    return found
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    analyses: Sequence[ThreadAnalysis]
+    documents: list[dict[str, float]]  # each one's terms (`_document`)
+    spread: Counter[str]  # in how many of them each term is
+    holding: dict[str, list[int]]  # which of them (indices) have each term
+
+    @classmethod
+    def read(cls, analyses: Sequence[ThreadAnalysis]) -> _Candidates:
+        documents = [_document(a) for a in analyses]
+        holding: dict[str, list[int]] = {}
+        for index, document in enumerate(documents):
+            for key in document:
+                holding.setdefault(key, []).append(index)
+        return cls(analyses, documents, Counter(chain.from_iterable(documents)), holding)
+
+
+def _most_similar(
+    target: ThreadAnalysis, read: _Candidates, among: Sequence[int], threshold: float
+) -> ThreadAnalysis | None:
+    """`most_similar` over the candidates at the indices `among` (ascending)."""
+    documents = read.documents
+    wanted_document = _document(target)
+    count = len(among) + 1
+    # In how many of (target, *candidates) each term is.
+    frequency = Counter(read.spread)
+    if len(among) < len(documents):
+        for index in set(range(len(documents))) - set(among):
+            frequency.subtract(documents[index].keys())
+    frequency.update(wanted_document.keys())
+    weights: dict[str, float] = {}
+
+    def vector(document: dict[str, float]) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for key, value in document.items():
+            weight = weights.get(key)
+            if weight is None:
+                weight = weights[key] = math.log(1 + count / frequency[key])
+            out[key] = value * weight
+        return out
+
+    compared: Iterable[int] = among
+    if threshold > 0:  # a candidate without a word of the target's is not alike at all
+        sharing = {i for key in wanted_document for i in read.holding.get(key, ())}
+        compared = [i for i in among if i in sharing]
+    wanted = vector(wanted_document)
     best: tuple[float, ThreadAnalysis] | None = None
-    for candidate in candidates:
-        similarity = _cosine(wanted, vector(candidate))
+    for index in compared:
+        similarity = _cosine(wanted, vector(documents[index]))
         if similarity >= threshold and (best is None or similarity > best[0]):
-            best = (similarity, candidate)
+            best = (similarity, read.analyses[index])
     return best[1] if best else None
 
 
@@ -272,6 +328,7 @@ __all__ = [
     "SearchHit",
     "Suggestion",
     "most_similar",
+    "most_similar_each",
     "query_keys",
     "rank",
     "search_threads",

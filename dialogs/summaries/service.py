@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -122,6 +122,7 @@ def _addressed_to_bot(thread: LoadedThread, bots: Sequence[str]) -> bool:
 
 
 def _activity(thread: LoadedThread, since: datetime, until: datetime) -> int:
+    """Messages of the thread written, edited or deleted in [since, until)."""
     return sum(
         1
         for m in thread.messages
@@ -135,15 +136,24 @@ async def summarise_channel(
     """The threads created or active in [since, until), most active first (messages written,
     edited or deleted in the period; then the latest activity)."""
     roots = await active_roots(session, channel_id, since, until)
-    threads = await analysed_threads(session, channel_id, roots)
-    threads.sort(
-        key=lambda t: (
-            -_activity(t.thread, since, until),
-            -t.synopsis.last_activity_at.timestamp(),
-            t.synopsis.root_id,
+    return _most_active(await analysed_threads(session, channel_id, roots), since, until)
+
+
+def _most_active(
+    threads: Sequence[AnalysedThread], since: datetime, until: datetime
+) -> list[ThreadSynopsis]:
+    """The synopses of the threads active in [since, until), most active first."""
+    # Stored times are UTC: compared with UTC bounds, no offset is worked out per comparison.
+    since, until = since.astimezone(UTC), until.astimezone(UTC)
+    active = [(count, t) for t in threads if (count := _activity(t.thread, since, until))]
+    active.sort(
+        key=lambda found: (
+            -found[0],
+            -found[1].synopsis.last_activity_at.timestamp(),
+            found[1].synopsis.root_id,
         )
     )
-    return [t.synopsis for t in threads]
+    return [t.synopsis for _, t in active]
 
 
 async def trending_keywords(
@@ -157,6 +167,10 @@ async def trending_keywords(
     """Keywords shared by at least two threads of the period, with how many threads have
     them, most shared first."""
     synopses = await summarise_channel(session, channel_id, since=since, until=until)
+    return _shared_keywords(synopses, limit)
+
+
+def _shared_keywords(synopses: Sequence[ThreadSynopsis], limit: int) -> list[tuple[str, int]]:
     counts: Counter[str] = Counter()
     shown: dict[str, str] = {}
     order: dict[str, int] = {}
@@ -175,25 +189,53 @@ async def similar_solved(
 ) -> ThreadSynopsis | None:
     """For an open question, the most similar solved thread of the channel (None when nothing
     solved is alike enough)."""
-    from dialogs.summaries.search import most_similar
+    channel = await channel_threads(session, channel_id)
+    return channel.similar_solved([root_id])[root_id]
 
-    threads = await analysed_threads(session, channel_id)
-    target = next((t for t in threads if t.thread.root_id == root_id), None)
-    if target is None:
-        return None
-    solved = [
-        t
-        for t in threads
-        if t.synopsis.status is ThreadStatus.SOLVED and t.thread.root_id != root_id
-    ]
-    best = most_similar(target.analysis, [t.analysis for t in solved])
-    return best.synopsis if best is not None else None
+
+@dataclass(frozen=True)
+class ChannelThreads:
+    """A channel's analysed threads (`analysed_threads`), read once and then asked in memory:
+    what the weekly digest asks several times (the week, the weeks before, keywords, a solved
+    thread like each open question) costs one read of the channel, not one per question."""
+
+    threads: tuple[AnalysedThread, ...]
+
+    def summarise(self, *, since: datetime, until: datetime) -> list[ThreadSynopsis]:
+        """As `summarise_channel`."""
+        return _most_active(self.threads, since, until)
+
+    def trending_keywords(
+        self, *, since: datetime, until: datetime, limit: int = 10
+    ) -> list[tuple[str, int]]:
+        """As `trending_keywords`."""
+        return _shared_keywords(self.summarise(since=since, until=until), limit)
+
+    def similar_solved(self, root_ids: Sequence[str]) -> dict[str, ThreadSynopsis | None]:
+        """As `similar_solved`, for each of the open questions (None for one not found)."""
+        from dialogs.summaries.search import most_similar_each
+
+        by_root = {t.thread.root_id: t for t in self.threads}
+        targets = [by_root[root_id] for root_id in dict.fromkeys(root_ids) if root_id in by_root]
+        solved = [t.analysis for t in self.threads if t.synopsis.status is ThreadStatus.SOLVED]
+        found: dict[str, ThreadSynopsis | None] = dict.fromkeys(root_ids)
+        best = most_similar_each([t.analysis for t in targets], solved)
+        for target, similar in zip(targets, best, strict=True):
+            found[target.thread.root_id] = similar.synopsis if similar is not None else None
+        return found
+
+
+async def channel_threads(session: AsyncSession, channel_id: str) -> ChannelThreads:
+    """The channel's threads that have a question to show (see `analysed_threads`)."""
+    return ChannelThreads(tuple(await analysed_threads(session, channel_id)))
 
 
 __all__ = [
     "AnalysedThread",
+    "ChannelThreads",
     "analyse",
     "analysed_threads",
+    "channel_threads",
     "clear_cache",
     "similar_solved",
     "summarise_channel",

@@ -14,7 +14,7 @@ import pytest
 
 from dialogs.summaries import ThreadStatus, similar_solved, summarise_channel, trending_keywords
 from dialogs.summaries.search import search_threads, who_to_ask
-from dialogs.summaries.service import analysed_threads
+from dialogs.summaries.service import analysed_threads, channel_threads
 from storage.db import Database
 from tests.summaries import corpus
 from tests.summaries.corpus import CHANNEL, NOW
@@ -456,6 +456,37 @@ async def test_the_most_similar_solved_thread(
     assert (found.root_id.removesuffix("-0") if found else None) == solved
     if found is not None:
         assert found.status is ThreadStatus.SOLVED
+
+
+async def test_the_digest_reads_the_channel_once_and_gets_the_same_answers(
+    channel: Database,
+) -> None:
+    """The weekly digest reads the channel once and asks it for the week, the weeks before, the
+    keywords and a solved thread like each open question: what one call each says."""
+    week, before = (
+        (NOW - timedelta(days=7), NOW),
+        (NOW - timedelta(days=39), NOW - timedelta(days=38)),
+    )
+    open_questions = ["word-macro", "deleted-answer", "still-error", "govcloud-network-cost"]
+    async with channel.transaction() as session:
+        read_once = await channel_threads(session, CHANNEL)
+        this_week = await summarise_channel(session, CHANNEL, since=week[0], until=week[1])
+        that_day = await summarise_channel(session, CHANNEL, since=before[0], until=before[1])
+    assert read_once.summarise(since=week[0], until=week[1]) == this_week
+    assert read_once.summarise(since=before[0], until=before[1]) == that_day
+    assert [s.root_id for s in that_day] == ["old-thread-0"]
+    month = read_once.trending_keywords(since=NOW - timedelta(days=30), until=NOW, limit=5)
+    assert month == TRENDING
+    similar = read_once.similar_solved([f"{question}-0" for question in open_questions])
+    assert {
+        root_id.removesuffix("-0"): found.root_id.removesuffix("-0") if found else None
+        for root_id, found in similar.items()
+    } == {
+        "word-macro": "excel-macro-blocked",
+        "deleted-answer": "pattern-file",
+        "still-error": "juki-coordinator-button",
+        "govcloud-network-cost": None,
+    }
 
 
 async def test_the_button_changes_the_status_at_once_even_within_the_same_second(
