@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from dialogs.replies import Message
 from storage.models import OutboxMessage
 from storage.repositories.conversations import base_conversation_id
-from storage.repositories.dialect import Insert, prepared
+from storage.repositories.dialect import Insert, bound, prepared
 
 # At most one update of a card every this often (Teams throttles edits of one message).
 UPDATE_SPACING = timedelta(seconds=2)
@@ -224,17 +224,13 @@ _ENQUEUED_COLUMNS = (
 
 
 def _enqueue_row(dialect_insert: Insert) -> Any:
-    return (
-        dialect_insert(_OUTBOX)
-        .values({column: bindparam(column) for column in _ENQUEUED_COLUMNS})
-        .returning(_OUTBOX.c.id)
-    )
+    return dialect_insert(_OUTBOX).values(bound(_ENQUEUED_COLUMNS)).returning(_OUTBOX.c.id)
 
 
 def _enqueue_once(dialect_insert: Insert) -> Any:
     return (
         dialect_insert(_OUTBOX)
-        .values({column: bindparam(column) for column in _ENQUEUED_COLUMNS})
+        .values(bound(_ENQUEUED_COLUMNS))
         .on_conflict_do_nothing(index_elements=[_OUTBOX.c.dedupe_key])
         .returning(_OUTBOX.c.id)
     )

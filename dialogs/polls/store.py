@@ -11,7 +11,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Text, bindparam, cast, delete, select, update
+from sqlalchemy import Text, cast, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.polls.answers import AnswerInput
@@ -27,7 +27,7 @@ from dialogs.polls.model import (
     Slot,
 )
 from storage.models import OutboxMessage, Person, PollAnswerRow, PollCandidateRow, PollRow
-from storage.repositories.dialect import Insert, prepared
+from storage.repositories.dialect import Insert, bound, prepared
 
 _CHOICES = {choice.value: choice for choice in Choice}  # Choice(value) is slow on a hot path
 _UNFINISHED = (PollState.OPEN.value, PollState.CLOSED.value)
@@ -123,7 +123,7 @@ async def save_answer(
 def _upsert_answer(dialect_insert: Insert) -> Any:
     table = PollAnswerRow.__table__
     columns = ("poll_id", "person_key", "name", "choices", "comment", "created_at", "updated_at")
-    stmt = dialect_insert(table).values({column: bindparam(column) for column in columns})
+    stmt = dialect_insert(table).values(bound(columns))
     return stmt.on_conflict_do_update(
         index_elements=[table.c.poll_id, table.c.person_key],
         set_={

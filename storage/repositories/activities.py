@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import ProcessedActivity
-from storage.repositories.dialect import Insert, prepared
+from storage.repositories.dialect import Insert, bound, prepared
 
 _TABLE = ProcessedActivity.__table__
 
@@ -29,7 +29,7 @@ def _record(dialect_insert: Insert) -> Any:
     columns = ("conversation_id", "activity_id", "processed_at")
     return (
         dialect_insert(_TABLE)
-        .values({column: bindparam(column) for column in columns})
+        .values(bound(columns))
         .on_conflict_do_nothing(index_elements=[_TABLE.c.conversation_id, _TABLE.c.activity_id])
         .returning(_TABLE.c.id)
     )

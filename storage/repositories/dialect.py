@@ -3,9 +3,10 @@ hot statements built once per dialect."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from sqlalchemy import BindParameter, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,3 +33,8 @@ def prepared(session: AsyncSession, build: Callable[[Insert], Any]) -> Any:
         statement = build(postgresql.insert if dialect == "postgresql" else sqlite.insert)
         _BUILT[key] = statement
     return statement
+
+
+def bound(columns: Iterable[str]) -> dict[str, BindParameter[Any]]:
+    """`values()` for a prepared statement: each column filled from the parameter of its name."""
+    return {column: bindparam(column) for column in columns}

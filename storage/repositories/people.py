@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Person
-from storage.repositories.dialect import Insert, prepared
+from storage.repositories.dialect import Insert, bound, prepared
 
 
 async def upsert_person(
@@ -51,7 +51,7 @@ def _upsert(dialect_insert: Insert) -> Any:
         "person_key", "teams_id", "aad_object_id", "name", "upn", "tenant_id", "locale",
         "service_url", "created_at", "updated_at",
     )  # fmt: skip
-    stmt = dialect_insert(Person).values({column: bindparam(column) for column in columns})
+    stmt = dialect_insert(Person).values(bound(columns))
     changes = {
         "teams_id": stmt.excluded.teams_id,
         "name": stmt.excluded.name,
