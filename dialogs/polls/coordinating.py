@@ -48,7 +48,7 @@ from dialogs.polls.edits import change_candidates, change_deadline
 from dialogs.polls.handlers import PollRef
 from dialogs.polls.model import Answer, Candidate, PollState, Slot
 from dialogs.polls.publishing import refresh_shared_card
-from dialogs.polls.reminders import nonrespondents, remind_nonrespondents
+from dialogs.polls.reminders import RosterOutOfReach, nonrespondents, remind_nonrespondents
 from dialogs.polls.tally import tally
 from dialogs.polls.views import (
     candidate_options,
@@ -82,13 +82,13 @@ async def menu(ctx: Context) -> Reply:
 
 @router.verb(VERB_NONRESPONDENTS, coordinator_only=True, data=PollRef)
 async def show_nonrespondents(ctx: Context) -> Reply:
-    """Those who can see the poll and have not answered: the team's members, or a private or
-    shared channel's own (see dialogs.polls.reminders)."""
+    """Those who can see the poll and have not answered: the channel's members (the team's, for
+    a standard channel; see dialogs.polls.reminders)."""
     stored = await _poll(ctx)
     if isinstance(stored, Reply):
         return stored
     missing = await nonrespondents(ctx.session, ctx.services, stored)
-    if missing is None:
+    if isinstance(missing, RosterOutOfReach):
         return Reply.show(await _menu(ctx, stored, ctx.t("polls.coordinator.no_roster")))
     names = sorted((m.name for m in missing), key=str.casefold)
     return Reply.show(nonrespondents_card(stored.poll.id, stored.poll.title, names, ctx.t))
@@ -102,13 +102,13 @@ async def remind(ctx: Context) -> Reply:
         return stored
     if stored.poll.state is not PollState.OPEN:
         return Reply.show(await _menu(ctx, stored, ctx.t("polls.flow.not_open")))
-    outcome, count = await remind_nonrespondents(
+    done = await remind_nonrespondents(
         ctx.session,
         ctx.services,
         stored,
         dedupe_key=f"poll:{stored.poll.id}:{ctx.turn.activity_id}",
     )
-    notice = ctx.t(f"polls.coordinator.reminder_{outcome}", count=count)
+    notice = ctx.t(f"polls.coordinator.reminder_{done.outcome}", count=done.count)
     return Reply.show(await _menu(ctx, stored, notice))
 
 

@@ -47,7 +47,6 @@ from dialogs.polls.reminders import remind_nonrespondents
 from dialogs.polls.views import creation_view, explain_answer
 from dialogs.replies import Card, Message, Reply, literal
 from dialogs.router import Router, RowId
-from storage.repositories.conversations import get_conversation
 
 log = logging.getLogger(__name__)
 
@@ -167,28 +166,33 @@ async def close_at_deadline(ctx: TaskContext, payload: dict[str, Any]) -> None:
 @router.task(REMIND_TASK)
 async def remind_before_deadline(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """09:00 on the last business day before the deadline: a reply in the poll's thread
-    @mentioning the team members who have not answered (once; nothing when the roster is out
-    of reach or everyone answered)."""
+    @mentioning the channel's members who have not answered (once; nothing when everyone
+    answered). While the roster is out of reach for a reason that may pass the run fails, to be
+    tried again with backoff; when Teams refused it for good, or the bot left, it is skipped."""
     poll_id = int(payload["poll_id"])
     stored = await store.load_poll(ctx.session, poll_id)
     if stored is None or stored.poll.state is not PollState.OPEN or not stored.poll.deadline:
         return
-    outcome, _ = await remind_nonrespondents(
+    done = await remind_nonrespondents(
         ctx.session, ctx.services, stored, dedupe_key=f"poll:{poll_id}:auto-reminder"
     )
-    if outcome == "no_roster" and await _still_installed(ctx, stored.conversation_id):
-        # Teams throttled or failed the roster read: fail the run, so the task runner tries
-        # again with backoff instead of the reminder being skipped for good.
-        raise RosterUnavailable(f"poll {poll_id}: the team's roster could not be read")
+    unreachable = done.out_of_reach
+    if unreachable is None:
+        return
+    if not unreachable.permanent:
+        raise RosterUnavailable(f"poll {poll_id}: {unreachable.reason}")
+    if unreachable.status is not None:
+        log.warning(
+            "poll %s: automatic reminder skipped, Teams refused the roster (HTTP %s)",
+            poll_id,
+            unreachable.status,
+        )
+    else:
+        log.info("poll %s: automatic reminder skipped: %s", poll_id, unreachable.reason)
 
 
 class RosterUnavailable(Exception):
-    """The roster could not be read for a reason that may pass."""
-
-
-async def _still_installed(ctx: TaskContext, conversation_id: str) -> bool:
-    conversation = await get_conversation(ctx.session, conversation_id)
-    return conversation is not None and conversation.active
+    """The roster could not be read for a reason that may pass (throttled, 5xx, the network)."""
 
 
 async def _publish(ctx: Context, draft: PollDraft) -> store.StoredPoll:

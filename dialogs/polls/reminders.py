@@ -9,6 +9,7 @@ The reminder stays in the thread, so it reaches those other organisations' peopl
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,7 +18,7 @@ from core.i18n import locale_of
 from dialogs.context import Services
 from dialogs.platform.messenger import Messenger
 from dialogs.platform.outbox import address_of
-from dialogs.platform.ports import DeliveryError, Member, members_address
+from dialogs.platform.ports import DeliveryError, Member, Refused, members_address
 from dialogs.polls import store
 from dialogs.polls.views import moment_label
 from dialogs.replies import Mention, Message, literal
@@ -30,21 +31,45 @@ ReminderOutcome = Literal["sent", "everyone_answered", "no_roster"]
 BOT_ID_PREFIX = "28:"
 
 
+@dataclass(frozen=True)
+class RosterOutOfReach:
+    """Why the poll's roster could not be read. `permanent` when asking again cannot help: the
+    bot is no longer installed there, or Teams refused for good (403, 404: the bot was removed
+    from a private channel, the team was deleted), `status` being Teams' answer; otherwise it
+    may pass (throttled, 5xx, the network)."""
+
+    permanent: bool
+    reason: str
+    status: int | None = None
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """What `remind_nonrespondents` did, how many it named, and why not when the roster was out
+    of reach."""
+
+    outcome: ReminderOutcome
+    count: int = 0
+    out_of_reach: RosterOutOfReach | None = None
+
+
 async def nonrespondents(
     session: AsyncSession, services: Services, stored: store.StoredPoll
-) -> list[Member] | None:
+) -> list[Member] | RosterOutOfReach:
     """The poll's audience (the roster of its team, or of its private or shared channel)
-    without an answer, or None when that roster is out of reach. Answers are matched by Entra
-    object id, or Teams id for guests without one."""
+    without an answer, or why that roster is out of reach. Answers are matched by Entra object
+    id, or Teams id for guests without one."""
     conversation = await get_conversation(session, stored.conversation_id)
     if conversation is None or not conversation.active:
-        return None
+        return RosterOutOfReach(permanent=True, reason="the bot is no longer installed there")
     roster = members_address(address_of(conversation), conversation.channel_type)
     try:
         members = await services.roster.members(roster)
-    except DeliveryError:
-        log.warning("poll %s: roster unavailable", stored.poll.id)
-        return None
+    except DeliveryError as error:
+        log.warning("poll %s: roster unavailable: %s", stored.poll.id, error)
+        if isinstance(error, Refused):
+            return RosterOutOfReach(permanent=True, reason=str(error), status=error.status)
+        return RosterOutOfReach(permanent=False, reason=str(error))
     answered = {a.person_key for a in await store.answers(session, stored.poll.id)}
     return [
         m
@@ -61,13 +86,13 @@ async def remind_nonrespondents(
     stored: store.StoredPoll,
     *,
     dedupe_key: str | None = None,
-) -> tuple[ReminderOutcome, int]:
+) -> Reminded:
     """Queue the reminder in the poll's thread; says what happened and how many were named."""
     missing = await nonrespondents(session, services, stored)
-    if missing is None:
-        return "no_roster", 0
+    if isinstance(missing, RosterOutOfReach):
+        return Reminded("no_roster", out_of_reach=missing)
     if not missing:
-        return "everyone_answered", 0
+        return Reminded("everyone_answered")
     messenger = Messenger(session, services.clock)
     t = services.catalog.translator(locale_of(stored.locale))
     mentions = tuple(Mention(m.teams_id, m.name) for m in missing)
@@ -86,4 +111,4 @@ async def remind_nonrespondents(
         await messenger.reply_in_thread(
             stored.conversation_id, None, message, dedupe_key=dedupe_key
         )
-    return "sent", len(missing)
+    return Reminded("sent", len(missing))

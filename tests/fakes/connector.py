@@ -145,6 +145,7 @@ class FakeConnector:
         self.unreachable: set[str] = set()
         self.refused: list[str] = []  # those of them the bot asked for a 1:1 chat anyway
         self._failures: list[tuple[Failure, float | None]] = []
+        self._roster_failures: dict[str, tuple[int, int | None]] = {}
         self._ids = itertools.count(1_717_000_000_001)
         self._personal: dict[str, str] = {}
         self._changed = asyncio.Condition()
@@ -163,6 +164,13 @@ class FakeConnector:
         and in a shared channel people of other organisations with their own `tenantId`. The
         team's id keeps answering the team's roster, which does not list those people."""
         self.rosters[channel_id] = list(members)
+
+    def fail_roster(self, conversation_id: str, status: int, *, times: int | None = None) -> None:
+        """Answer `status` to reads of `conversation_id`'s roster (a team, chat or channel id):
+        the next `times` reads, or every one from now on when None; other calls go on as usual.
+        Teams answers 403 or 404 once the bot is out of a private channel or the team is gone,
+        429 or 503 while it is unwell."""
+        self._roster_failures[conversation_id] = (status, times)
 
     def add_team(self, team: FakeTeam) -> None:
         self.teams[team.id] = team
@@ -310,13 +318,29 @@ class FakeConnector:
     def _roster(self, conversation_id: str) -> list[RosterMember] | None:
         return self.rosters.get(conversation_id.split(";messageid=", 1)[0])
 
+    def _roster_failure(self, conversation_id: str) -> web.Response | None:
+        channel = conversation_id.split(";messageid=", 1)[0]
+        failure = self._roster_failures.get(channel)
+        if failure is None:
+            return None
+        status, times = failure
+        if times is not None and times <= 1:
+            del self._roster_failures[channel]
+        elif times is not None:
+            self._roster_failures[channel] = (status, times - 1)
+        return _error(status, "Failure", f"told to fail the roster with {status}")
+
     async def _members(self, request: web.Request) -> web.Response:
+        if (failed := self._roster_failure(request.match_info["conversation"])) is not None:
+            return failed
         roster = self._roster(request.match_info["conversation"])
         if roster is None:
             return _error(404, "ConversationNotFound", "no such conversation")
         return web.json_response([m.to_json(self.tenant_id) for m in roster])
 
     async def _paged_members(self, request: web.Request) -> web.Response:
+        if (failed := self._roster_failure(request.match_info["conversation"])) is not None:
+            return failed
         roster = self._roster(request.match_info["conversation"])
         if roster is None:
             return _error(404, "ConversationNotFound", "no such conversation")
