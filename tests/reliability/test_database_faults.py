@@ -84,16 +84,18 @@ async def test_turns_cut_off_mid_way_leave_nothing_half_written(
         for who in people
     }
 
-    async def failover() -> None:
-        await asyncio.sleep(0.3)  # some turns are done by then, others in flight or waiting
-        await kill_connections(database_url)
-
-    results = await asyncio.gather(
-        *(world.bot.send(press) for press in presses.values()), failover()
-    )
+    sends = [asyncio.ensure_future(world.bot.send(press)) for press in presses.values()]
+    # The failover comes once a few turns are done, while the others are in flight or waiting
+    # (a fixed delay could come before any turn had finished on a busy machine).
+    while sum(send.done() for send in sends) < 3:
+        await asyncio.wait(
+            [send for send in sends if not send.done()], return_when=asyncio.FIRST_COMPLETED
+        )
+    await kill_connections(database_url)
+    results = await asyncio.gather(*sends)
     outcome = {
         key: _outcome(answer.body if answer else None)
-        for key, answer in zip(presses, results[:-1], strict=True)
+        for key, answer in zip(presses, results, strict=True)
     }
     assert set(outcome.values()) <= {"registered", "failed"}, outcome
     rows, listed = await _stored(world, event_id)
