@@ -35,7 +35,9 @@ class PageData(BaseModel):
 
     since: datetime
     until: datetime
-    kind: Literal["days", "month", "this_month"] = "days"
+    kind: Literal["days", "month", "this_month", "this_week", "last_week", "today", "yesterday"] = (
+        "days"
+    )
     days: int = Field(0, ge=0, le=366)
     year: int = Field(0, ge=0, le=2100)
     month: int = Field(0, ge=0, le=12)

@@ -1,5 +1,6 @@
-"""The period after 要約: nothing (the last 7 days), 今月 / 先月, N日 (the last N days), or a
-month (2026-11, 2026年11月, 11月: the latest November that has begun)."""
+"""The period after 要約: nothing (the last 7 days), 今日 / 昨日, 今週 / 先週 (weeks start on
+Monday), 今月 / 先月, N日 (the last N days), or a month (2026-11, 2026年11月, 11月: the latest
+November that has begun)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,13 @@ MAX_DAYS = 366
 _DAYS = re.compile(r"^(?:直近|過去|last)?\s*(\d{1,3})\s*(?:日間?|days?|d)$", re.I)
 _MONTH = re.compile(r"^(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*月?$")
 _MONTH_ONLY = re.compile(r"^(\d{1,2})\s*月$")
+_NAMED_DAYS = {"今日": 0, "本日": 0, "today": 0, "昨日": 1, "yesterday": 1}
+_NAMED_WEEKS = {
+    "今週": "this_week",
+    "this week": "this_week",
+    "先週": "last_week",
+    "last week": "last_week",
+}
 
 
 @dataclass(frozen=True)
@@ -22,7 +30,7 @@ class Period:
 
     since: datetime
     until: datetime
-    kind: str  # days | month | this_month
+    kind: str  # days | month | this_month | this_week | last_week | today | yesterday
     days: int = 0
     year: int = 0
     month: int = 0
@@ -42,6 +50,18 @@ def parse_period(text: str, now: datetime, zone: tzinfo) -> Period:
     today = now.astimezone(zone).date()
     if not words:
         return _last_days(DEFAULT_DAYS, now)
+    if words in _NAMED_DAYS:
+        back = _NAMED_DAYS[words]
+        start = today - timedelta(days=back)
+        until = now if back == 0 else _midnight(today, zone)
+        return Period(_midnight(start, zone), until, "today" if back == 0 else "yesterday")
+    if words in _NAMED_WEEKS:
+        monday = today - timedelta(days=today.weekday())
+        if _NAMED_WEEKS[words] == "this_week":
+            return Period(_midnight(monday, zone), now, "this_week")
+        return Period(
+            _midnight(monday - timedelta(days=7), zone), _midnight(monday, zone), "last_week"
+        )
     if words in ("今月", "this month"):
         start = today.replace(day=1)
         return Period(_midnight(start, zone), now, "this_month", year=start.year, month=start.month)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import tzinfo
+from datetime import timedelta, tzinfo
 from typing import Any
 
 from cards.common import Card
@@ -50,6 +50,15 @@ def period_label(t: Translator, period: Period, zone: tzinfo) -> str:
         return t("summaries.period.month", year=period.year, month=period.month)
     if period.kind == "this_month":
         return t("summaries.period.this_month", start=first, end=last)
+    if period.kind in ("today", "yesterday"):
+        return t(f"summaries.period.{period.kind}", start=first)
+    if period.kind == "this_week":
+        return t("summaries.period.this_week", start=first, end=last)
+    if period.kind == "last_week":
+        # It ends at Monday 00:00: the last day shown is the Sunday before.
+        sunday = local_date(period.until, zone) - timedelta(days=1)
+        end = format_date(sunday, t.locale, catalog=t.catalog)
+        return t("summaries.period.last_week", start=first, end=end)
     return t("summaries.period.days", days=period.days, start=first, end=last)
 
 

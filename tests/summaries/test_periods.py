@@ -7,7 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.i18n import Translator, default_catalog
 from dialogs.summaries.periods import PeriodError, parse_period
+from dialogs.summaries.views import period_label
 
 JST = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 12, 10, 10, 0, tzinfo=JST)
@@ -35,6 +37,13 @@ def jst(*parts: int) -> datetime:
         ("12月", jst(2026, 12, 1), NOW, "month"),
         ("1月", jst(2026, 1, 1), jst(2026, 2, 1), "month"),  # the latest January
         ("2025-12", jst(2025, 12, 1), jst(2026, 1, 1), "month"),
+        # NOW is Thursday 12/10: the week began on Monday 12/7.
+        ("今週", jst(2026, 12, 7), NOW, "this_week"),
+        ("this week", jst(2026, 12, 7), NOW, "this_week"),
+        ("先週", jst(2026, 11, 30), jst(2026, 12, 7), "last_week"),
+        ("今日", jst(2026, 12, 10), NOW, "today"),
+        ("昨日", jst(2026, 12, 9), jst(2026, 12, 10), "yesterday"),
+        ("yesterday", jst(2026, 12, 9), jst(2026, 12, 10), "yesterday"),
     ],
 )
 def test_periods(words: str, since: datetime, until: datetime, kind: str) -> None:
@@ -51,3 +60,16 @@ def test_what_is_not_a_period(words: str, reason: str) -> None:
     with pytest.raises(PeriodError) as raised:
         parse_period(words, NOW, JST)
     assert raised.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("words", "locale", "label"),
+    [
+        ("先週", "ja", "先週: 11/30(月)〜12/6(日)"),
+        ("今週", "ja", "今週: 12/7(月)〜12/10(木)"),
+        ("昨日", "ja", "昨日: 12/9(水)"),
+    ],
+)
+def test_a_named_period_is_shown_with_its_days(words: str, locale: str, label: str) -> None:
+    t = Translator(default_catalog(), locale)
+    assert period_label(t, parse_period(words, NOW, JST), JST) == label
