@@ -21,10 +21,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import chain
-from operator import mul
+from operator import itemgetter, mul
 from typing import NamedTuple
 
+from dialogs.summaries.index import IndexSource, SearchIndex, SearchSentence
 from dialogs.summaries.model import Answerer, ThreadStatus, ThreadSynopsis
 from dialogs.summaries.store import LoadedThread
 from dialogs.summaries.text import RESOLVED, UNRESOLVED, AnalysedText, Analyser, SentenceTerms
@@ -73,12 +73,7 @@ _INSTRUCTING = re.compile(
 
 # A NamedTuple's own __new__ is Python code; thousands of sentences skip it.
 _new_tuple = tuple.__new__
-
-
-class SearchSentence(NamedTuple):
-    text: str
-    keys: frozenset[str]
-    kind: str  # question | answer | other
+_term_key = itemgetter(0)
 
 
 class _Candidate(NamedTuple):
@@ -90,15 +85,46 @@ class _Candidate(NamedTuple):
     norm: float  # the vector's length
 
 
-@dataclass(frozen=True)
 class ThreadAnalysis:
-    """A thread's synopsis and what search needs: weighted terms, and sentences for snippets."""
+    """A thread's synopsis, and what search needs of it (`index`: weighted terms, sentences for
+    snippets), built at the first search that reads the thread and then kept."""
 
-    synopsis: ThreadSynopsis
-    terms: dict[str, float]
-    display: dict[str, str]
-    sentences: tuple[SearchSentence, ...]
-    length: float
+    __slots__ = ("_index", "_source", "synopsis")
+
+    def __init__(self, synopsis: ThreadSynopsis, source: IndexSource) -> None:
+        self.synopsis = synopsis
+        self._source: IndexSource | None = source
+        self._index: SearchIndex | None = None
+
+    @property
+    def index(self) -> SearchIndex:
+        index = self._index
+        if index is None:
+            assert self._source is not None
+            index = self._index = self._source.build()
+            self._source = None  # what it was built from is not needed again
+        return index
+
+    @property
+    def indexed(self) -> bool:
+        """Whether a search has read the thread yet (and built its `index`)."""
+        return self._index is not None
+
+    @property
+    def terms(self) -> dict[str, float]:
+        return self.index.terms
+
+    @property
+    def display(self) -> dict[str, str]:
+        return self.index.display
+
+    @property
+    def sentences(self) -> tuple[SearchSentence, ...]:
+        return self.index.sentences
+
+    @property
+    def length(self) -> float:
+        return self.index.length
 
 
 def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis | None:
@@ -120,10 +146,22 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
             strict=True,
         )
     )
-    all_sentences = [s for result in analysed.values() for s in result.sentences]
+    all_sentences: list[SentenceTerms] = []
+    root_sentences_at = (0, 0)  # where the root's sentences are in all_sentences
+    for message in live:
+        sentences = analysed[message.message_id].sentences
+        if message.message_id == root.message_id:
+            root_sentences_at = (len(all_sentences), len(all_sentences) + len(sentences))
+        all_sentences += sentences
 
-    # Greetings and self-introductions, found once (every step below skips them).
-    fillers = {sentence.text for sentence in all_sentences if _filler(sentence.text)}
+    # Greetings and self-introductions, found once (every step below skips them). A sentence's
+    # text is stripped and not empty: only one that starts or ends as they can is tried.
+    fillers = {
+        text
+        for sentence in all_sentences
+        if ((text := sentence.text)[0] in _FILLER_START or text.endswith(_INTRODUCTION_ENDS))
+        and _filler(text)
+    }
 
     # Status from words, then the button.
     signal = 0
@@ -171,9 +209,12 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
     if root.subject and root.subject.strip():
         question_text = f"【{root.subject.strip()}】{question_text}"
     # In how many sentences each word is (the keys of a sentence are its words, each once).
-    spread = Counter(chain.from_iterable(s.keys for s in all_sentences))
+    spread, keywords = _spread_and_keywords(live, analysed, root.message_id, fillers)
     total = max(len(all_sentences), 1)
-    weight = {key: math.log(1 + total / count) for key, count in spread.items()}
+    # A word's weight depends only on its count: each count's worked out once.
+    most = max(spread.values(), default=0)
+    logs = [0.0, *(math.log(1 + total / count) for count in range(1, most + 1))]
+    weight = dict(zip(spread, map(logs.__getitem__, spread.values()), strict=True))
 
     question_vector = _vector(question_sentences or root_sentences, weight)
     for key, value in _vector(root_sentences, weight).items():
@@ -185,8 +226,14 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
             share = 1.0 if sentence.resolution == RESOLVED else 0.5
             for key, value in _vector([sentence], weight).items():
                 worked[key] = worked.get(key, 0.0) + share * value
+    # Replies by people other than the asker (not apps): the answers, and who gave them.
+    from_others = [
+        m
+        for m in live
+        if m.message_id != m.root_id and m.author_aad_id and m.author_aad_id != asker
+    ]
     candidates = _candidates(
-        live, analysed, asker, status, thanked, quoted_thanks, fillers, weight,
+        live, from_others, analysed, status, thanked, quoted_thanks, fillers, weight,
         question_vector, worked,
     )  # fmt: skip
     chosen = _choose(candidates)
@@ -194,9 +241,6 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
     key_answer = one_line[chosen[0].text] if chosen else None
     helpful = {c.message.message_id for c in chosen[:1]} | ({thanked} if thanked else set())
 
-    keywords, terms, display, search_sentences = _words(
-        live, analysed, root.message_id, question_sentences, {c.text for c in chosen}, fillers
-    )
     synopsis = ThreadSynopsis(
         channel_id=thread.channel_id,
         root_id=thread.root_id,
@@ -216,16 +260,23 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
         keywords=keywords,
         asker_key=asker,
         answer_sentences=tuple(one_line[c.text] for c in sorted(chosen, key=lambda c: c.order)),
-        answerers=_answerers(live, asker, helpful),
+        answerers=_answerers(from_others, helpful),
         solved_by_button=by_button,
     )
-    return ThreadAnalysis(synopsis, terms, display, tuple(search_sentences), sum(terms.values()))
+    source = IndexSource(
+        tuple(all_sentences),
+        root_sentences_at,
+        {s.text for s in question_sentences},
+        {c.text for c in chosen},
+        fillers,
+    )
+    return ThreadAnalysis(synopsis, source)
 
 
 def _candidates(
     live: list[StoredMessage],
+    from_others: list[StoredMessage],
     analysed: dict[str, AnalysedText],
-    asker: str | None,
     status: ThreadStatus,
     thanked: str | None,
     quoted_thanks: bool,
@@ -238,7 +289,6 @@ def _candidates(
     question and to what worked, instructions up, asking back down, times the reply's weight;
     then times likeness to what the answers say together (a cheap stand-in for LexRank's
     centrality)."""
-    from_others = [m for m in live if not m.is_root and _person_key(m) != asker and _is_person(m)]
     if not from_others and status is ThreadStatus.SOLVED:
         from_others = [m for m in live if not m.is_root]  # solved alone: their own words
     # Each target's length, computed once (it is the same for every sentence compared).
@@ -247,6 +297,7 @@ def _candidates(
     candidates: list[_Candidate] = []
     centroid: dict[str, float] = {}
     order = 0
+    weigh, in_question, in_worked = weight.get, question_vector.get, worked.get
     for message in from_others:
         boost = 1.0 + 0.25 * min(len(message.reactions), 8)
         if message.message_id == thanked:
@@ -260,16 +311,26 @@ def _candidates(
             # TF-IDF within the thread (as `_vector`, for one sentence).
             vector: dict[str, float] = {}
             for key, _ in sentence.terms:
-                vector[key] = vector.get(key, 0.0) + weight.get(key, 1.0)
+                vector[key] = vector.get(key, 0.0) + weigh(key, 1.0)
             for part in sentence.parts:
-                vector[part] = vector.get(part, 0.0) + 0.5 * weight.get(part, 1.0)
-            values = vector.values()
-            norm = math.sqrt(sum(map(mul, values, values)))
-            score = (
-                0.05
-                + 0.6 * _relevance(vector, norm, question_vector, question_norm)
-                + 0.9 * _relevance(vector, norm, worked, worked_norm)
-            )
+                vector[part] = vector.get(part, 0.0) + 0.5 * weigh(part, 1.0)
+            # Relevance to the question and to what worked: like the cosine, but the sentence's
+            # length only half held against it (a sentence that shares more words with the
+            # target, while saying more, is the better summary line); nothing in common, or
+            # nothing to compare with, is 0. Both dot products in one loop.
+            to_question = to_worked = norm = 0.0
+            if vector:
+                values = vector.values()
+                norm = math.sqrt(sum(map(mul, values, values)))
+                dot = dot_worked = 0.0
+                for key, value in vector.items():
+                    dot += value * in_question(key, 0.0)
+                    dot_worked += value * in_worked(key, 0.0)
+                if dot:
+                    to_question = dot / (math.sqrt(norm) * question_norm)
+                if dot_worked:
+                    to_worked = dot_worked / (math.sqrt(norm) * worked_norm)
+            score = 0.05 + 0.6 * to_question + 0.9 * to_worked
             if _INSTRUCTING.search(text):
                 score += 0.2
             if ("か" in text or "?" in text or "？" in text) and _ASKING_BACK.search(text):
@@ -282,10 +343,19 @@ def _candidates(
             for key, value in vector.items():
                 centroid[key] = centroid.get(key, 0.0) + value
     centroid_norm = _norm(centroid)
-    return [
-        (c.score * (1.0 + 0.3 * _cosine(c.vector, c.norm, centroid, centroid_norm)), c)
-        for c in candidates
-    ]
+    in_centroid = centroid.get
+    scored: list[tuple[float, _Candidate]] = []
+    for candidate in candidates:
+        # `_cosine` with the centroid (which holds every key of every vector), inline.
+        cosine = 0.0
+        if candidate.vector:
+            dot = 0.0
+            for key, value in candidate.vector.items():
+                dot += value * in_centroid(key, 0.0)
+            if dot:
+                cosine = dot / (candidate.norm * centroid_norm)
+        scored.append((candidate.score * (1.0 + 0.3 * cosine), candidate))
+    return scored
 
 
 def _participants(live: list[StoredMessage]) -> tuple[str, ...]:
@@ -297,17 +367,14 @@ def _participants(live: list[StoredMessage]) -> tuple[str, ...]:
     return tuple(participants)
 
 
-def _answerers(
-    live: list[StoredMessage], asker: str | None, helpful: set[str]
-) -> tuple[Answerer, ...]:
-    """Everyone but the asker who replied, in the order they first did: their name as first
-    written, their municipality as first known, replies, reactions, and whether one of their
-    replies holds the key answer or was thanked."""
+def _answerers(from_others: list[StoredMessage], helpful: set[str]) -> tuple[Answerer, ...]:
+    """Everyone but the asker who replied (`from_others`), in the order they first did: their
+    name as first written, their municipality as first known, replies, reactions, and whether
+    one of their replies holds the key answer or was thanked."""
     found: dict[str, _Replier] = {}
-    for message in live:
-        who = _person_key(message)
-        if message.is_root or who == asker or not _is_person(message) or who is None:
-            continue
+    for message in from_others:
+        who = message.author_aad_id
+        assert who  # a person's reply
         replier = found.get(who)
         if replier is None:
             replier = found[who] = _Replier(message.author_name or "", None)
@@ -378,7 +445,7 @@ def _question(sentences: list[SentenceTerms]) -> list[SentenceTerms]:
     def informative(at: int) -> float:
         sentence = head[at]
         content = sum(
-            1.0 + 0.12 * min(len(t.key), 8) for t in {t.key: t for t in sentence.terms}.values()
+            1.0 + 0.12 * min(len(key), 8) for key in dict.fromkeys(key for key, _ in sentence.terms)
         )
         return content * (1.3 if asking[at] else 1.0)
 
@@ -405,25 +472,11 @@ def _vector(sentences: list[SentenceTerms], weight: dict[str, float]) -> dict[st
     """TF-IDF within the thread; the parts of a compound count half (画質 in 画質設定)."""
     vector: dict[str, float] = {}
     for sentence in sentences:
-        for term in sentence.terms:
-            vector[term.key] = vector.get(term.key, 0.0) + weight.get(term.key, 1.0)
+        for key, _ in sentence.terms:
+            vector[key] = vector.get(key, 0.0) + weight.get(key, 1.0)
         for part in sentence.parts:
             vector[part] = vector.get(part, 0.0) + 0.5 * weight.get(part, 1.0)
     return vector
-
-
-def _relevance(
-    sentence: dict[str, float], norm: float, target: dict[str, float], target_norm: float
-) -> float:
-    """Like the cosine, but a sentence's length is only half held against it: a sentence
-    that shares more words with the target, while saying more, is the better summary line.
-    (`norm` and `target_norm` are the vectors' lengths.)"""
-    if not sentence or not target:
-        return 0.0
-    dot = _dot(sentence, target)
-    if not dot:
-        return 0.0
-    return dot / (math.sqrt(norm) * target_norm)
 
 
 def _cosine(a: dict[str, float], a_norm: float, b: dict[str, float], b_norm: float) -> float:
@@ -485,54 +538,39 @@ def _one_line(text: str, limit: int) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
-def _words(
+def _spread_and_keywords(
     live: list[StoredMessage],
     analysed: dict[str, AnalysedText],
     root_id: str,
-    question: list[SentenceTerms],
-    answers: set[str],
     fillers: set[str],
-) -> tuple[tuple[str, ...], dict[str, float], dict[str, str], list[SearchSentence]]:
-    """In one pass over the thread's words: its keywords (the root's words count double, longer
-    words more; none from greetings), and for search its weighted terms (question words
-    double, chosen answer words one and a half, parts of compounds half), how each is
-    written and its sentences (greetings left out)."""
+) -> tuple[Counter[str], tuple[str, ...]]:
+    """In one pass over the thread's sentences: in how many of them each word is (a term's key
+    or a compound's part), and the thread's keywords: its words (none from greetings) scored,
+    the root's double and longer words more, the best few that do not contain one another."""
+    words: list[str] = []
     scores: dict[str, float] = {}
     shown: dict[str, str] = {}
-    terms: dict[str, float] = {}
-    display: dict[str, str] = {}
-    sentences: list[SearchSentence] = []
-    question_texts = {s.text for s in question}
-    weigh = terms.get
     for message in live:
-        in_root = message.message_id == root_id
-        keyword_factor = 2.0 if in_root else 1.0
+        keyword_factor = 2.0 if message.message_id == root_id else 1.0
         for sentence in analysed[message.message_id].sentences:
-            text = sentence.text
-            if in_root and text in question_texts:
-                kind, factor = "question", 2.0
-            elif text in answers:
-                kind, factor = "answer", 1.5
+            terms, parts = sentence.terms, sentence.parts
+            if parts or len(terms) > 1:
+                unique = set(map(_term_key, terms))
+                unique.update(parts)
+                words.extend(unique)
+            elif terms:
+                words.append(terms[0][0])
             else:
-                kind, factor = "other", 1.0
-            if text in fillers:
-                for key, written in sentence.terms:
-                    terms[key] = weigh(key, 0.0) + factor
-                    display.setdefault(key, written)
-            else:
-                for key, written in sentence.terms:
-                    terms[key] = weigh(key, 0.0) + factor
-                    score = keyword_factor * (1.0 + 0.12 * min(len(key), 8))
-                    if key in scores:
-                        scores[key] += score
-                    else:
-                        scores[key] = score
-                        shown[key] = written
-                        display.setdefault(key, written)
-                sentences.append(_new_tuple(SearchSentence, (text, sentence.keys, kind)))
-            half = 0.5 * factor
-            for part in sentence.parts:
-                terms[part] = weigh(part, 0.0) + half
+                continue
+            if sentence.text in fillers:
+                continue
+            for key, written in terms:
+                score = keyword_factor * (1.0 + 0.12 * min(len(key), 8))
+                if key in scores:
+                    scores[key] += score
+                else:
+                    scores[key] = score
+                    shown[key] = written
     # Stable: among equal scores, the word found first.
     ranked = sorted(scores, key=scores.__getitem__, reverse=True)
     picked: list[str] = []
@@ -542,7 +580,7 @@ def _words(
         if any(key in other or other in key for other in picked):
             continue
         picked.append(key)
-    return tuple(shown[key] for key in picked), terms, display, sentences
+    return Counter(words), tuple(shown[key] for key in picked)
 
 
 def activity_in(synopsis: ThreadSynopsis, since: datetime, until: datetime) -> bool:

@@ -4,7 +4,8 @@ nouns joined into compounds: 情報システム部門, 多要素認証, LGWAN接
 It runs once per morpheme (a fifth of summarising's time), so it stays plain: each
 morpheme's part of speech is read once and looked up in a table of kinds built from the
 dictionary at start-up; a word's normalised form and surface are read only for nouns that can
-make a term; most runs are one noun, read without the compound joiner.
+make a term (the normalised form once per dictionary word); most runs are one noun, read without
+the compound joiner.
 """
 
 from __future__ import annotations
@@ -53,13 +54,19 @@ class Term(NamedTuple):
     text: str
 
 
+# A term as the sentences hold it: (key, text), a plain tuple. Tens of thousands are made and
+# kept until search has read them; the garbage collector stops tracking plain tuples of
+# strings, not named ones, and a plain one is quicker to make.
+TermPair = tuple[str, str]
+
+
 # One sentence of a piece: where it starts and ends in the piece (characters), its terms, the
 # parts of its compounds and (when asked for) its morphemes, spaces and marks that only extend
 # an ending (the second ! of !!) left out.
-Scanned = tuple[int, int, tuple[Term, ...], tuple[str, ...], list[Any]]
+Scanned = tuple[int, int, tuple[TermPair, ...], tuple[str, ...], list[Any]]
 
-# A NamedTuple's own __new__ is Python code; tens of thousands of terms skip it.
-_new_tuple = tuple.__new__
+# Word ids from here up are Sudachi's unknown words: their id does not say which word.
+_UNKNOWN_WORDS = 0xF000_0000
 
 
 def kind_of(pos: tuple[str, ...]) -> int:
@@ -97,12 +104,15 @@ def scan(
     kinds: list[int],
     pos_id: Callable[[Any], int],
     known: dict[str, bool],
+    word_id: Callable[[Any], int],
+    forms: dict[int, str],
 ) -> list[Scanned]:
     """The piece's sentences (see `text.Analyser.analyse` for the rules) with their terms.
     `kinds` is the kind of each part of speech (by id, `pos_id` reads a morpheme's), `known`
-    remembers which words mean something."""
+    remembers which words mean something, `forms` the key of each dictionary word (by id,
+    `word_id` reads a morpheme's)."""
     out: list[Scanned] = []
-    terms: list[Term] = []
+    terms: list[TermPair] = []
     parts: list[str] = []
     tokens: list[Any] = []
     run: list[Any] = []  # the run of nouns being read
@@ -118,14 +128,15 @@ def scan(
         if len(run_kinds) == 1:  # most runs: one noun
             if run_kinds[0] <= PROPER:  # a name alone is who or where
                 morpheme = run[0]
-                key = morpheme.normalized_form().casefold()
+                word = word_id(morpheme)
+                key = forms.get(word) or _form(morpheme, word, forms)
                 meaningful = known.get(key)
                 if meaningful is None:
                     meaningful = known[key] = _meaningful(key)
                 if meaningful and (shown := morpheme.surface()) not in GENERIC:
-                    terms.append(_new_tuple(Term, (key, shown)))
+                    terms.append((key, shown))
         else:
-            _compound(run, run_kinds, spaced, terms, parts, known)
+            _compound(run, run_kinds, spaced, terms, parts, known, word_id, forms)
             spaced.clear()
         run.clear()
         run_kinds.clear()
@@ -214,9 +225,11 @@ def _compound(
     run: list[Any],
     run_kinds: list[int],
     spaced: list[int],
-    terms: list[Term],
+    terms: list[TermPair],
     parts: list[str],
     known: dict[str, bool],
+    word_id: Callable[[Any], int],
+    forms: dict[int, str],
 ) -> None:
     """A run of several nouns: the compound (neither ending in a prefix nor starting with a
     suffix or a number) and its content nouns as parts. Runs of names, numbers and affixes
@@ -234,7 +247,8 @@ def _compound(
     content: list[str] = []  # the keys of its nouns (not names, numbers or affixes)
     for at in range(begin, stop):
         morpheme = run[at]
-        key = morpheme.normalized_form().casefold()
+        word = word_id(morpheme)
+        key = forms.get(word) or _form(morpheme, word, forms)
         text = morpheme.surface()
         if spaced and at in spaced:  # a space after a Latin word stays (Windows Update)
             key += " "
@@ -251,7 +265,7 @@ def _compound(
     if meaningful is None:
         meaningful = known[key] = _meaningful(key)
     if meaningful and shown not in GENERIC:
-        terms.append(_new_tuple(Term, (key, shown)))
+        terms.append((key, shown))
     if len(content) > 1:
         for part in content:
             meaningful = known.get(part)
@@ -259,6 +273,15 @@ def _compound(
                 meaningful = known[part] = _meaningful(part)
             if meaningful:
                 parts.append(part)
+
+
+def _form(morpheme: Any, word: int, forms: dict[int, str]) -> str:
+    """A noun's key (its normalised form, case-folded), remembered by its word id for the
+    dictionary's words (an unknown word's id is not the word's)."""
+    key: str = morpheme.normalized_form().casefold()
+    if word < _UNKNOWN_WORDS:
+        forms[word] = key
+    return key
 
 
 def _is_emoji(char: str) -> bool:
@@ -285,6 +308,7 @@ __all__ = [
     "VERB",
     "Scanned",
     "Term",
+    "TermPair",
     "kind_of",
     "scan",
 ]

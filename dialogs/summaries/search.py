@@ -81,8 +81,8 @@ def query_keys(query: str) -> list[str]:
     """The query's terms as search keys (a compound query also looks for its parts)."""
     keys: list[str] = []
     for sentence in analyser().analyse(query).sentences:
-        for term in sentence.terms:
-            keys.append(_SYNONYMS.get(term.key, term.key))
+        for key, _ in sentence.terms:
+            keys.append(_SYNONYMS.get(key, key))
         keys.extend(_SYNONYMS.get(part, part) for part in sentence.parts)
     if not keys and query.strip():
         keys.append(query.strip().casefold())  # a word Sudachi sees no noun in

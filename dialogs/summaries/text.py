@@ -17,7 +17,6 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,6 +29,7 @@ from dialogs.summaries.scan import (
     VERB,
     Scanned,
     Term,
+    TermPair,
     kind_of,
     scan,
 )
@@ -100,11 +100,10 @@ _NEGATORS = frozenset(["ない", "ず", "ぬ", "無い"])
 
 class SentenceTerms(NamedTuple):
     text: str
-    terms: tuple[Term, ...]
+    # (key, text): `Term`s from `Analyser.analyse`, plain pairs from `analyse_all`.
+    terms: tuple[TermPair, ...]
     # Parts of compounds too (マクロ inside Excelマクロ), for search.
     parts: tuple[str, ...]
-    # The keys of its terms and parts, each once (how many sentences have a word; search).
-    keys: frozenset[str]
     # RESOLVED / UNRESOLVED / NEUTRAL, read only when asked for (the asker's replies).
     resolution: int = 0
 
@@ -116,10 +115,9 @@ class AnalysedText(NamedTuple):
 
 
 RESOLVED, UNRESOLVED, NEUTRAL = 1, -1, 0
-_NO_KEYS: frozenset[str] = frozenset()
-_term_key = itemgetter(0)
-# A NamedTuple's own __new__ is Python code; tens of thousands of sentences skip it.
-_new_sentence = tuple.__new__
+# A NamedTuple's own __new__ is Python code; tens of thousands of sentences (and each
+# message's result) skip it.
+_new_tuple = tuple.__new__
 
 
 class Analyser:
@@ -134,6 +132,9 @@ class Analyser:
             mode=SplitMode.C, fields={"surface", "pos", "normalized_form"}
         )
         self._part_of_speech_id: Callable[[Any], int] = Morpheme.part_of_speech_id
+        self._word_id: Callable[[Any], int] = Morpheme.word_id
+        # The key (normalised form, case-folded) of each dictionary word met, by word id.
+        self._forms: dict[int, str] = {}
         # The kind of each part of speech, by id (`scan.kind_of`), for the whole dictionary.
         self._kinds: list[int] = []
         self._learn_parts_of_speech(0)
@@ -174,13 +175,20 @@ class Analyser:
         。?! end one outside 「」 and (), as does an emoji followed by more words; list marks
         are dropped, quoted lines (> …) and code blocks left out. URLs and error codes are
         blanked out before Sudachi reads the text (URLs say nothing, codes are terms as they
-        are), so a URL's ? or . ends nothing and sentence texts still show them."""
-        return self.analyse_all([(text, resolution)])[0]
+        are), so a URL's ? or . ends nothing and sentence texts still show them. Its terms are
+        `Term`s."""
+        found = self.analyse_all([(text, resolution)])[0]
+        return found._replace(
+            sentences=tuple(
+                s._replace(terms=tuple(map(Term._make, s.terms))) for s in found.sentences
+            )
+        )
 
     def analyse_all(self, texts: Sequence[tuple[str, bool]]) -> list[AnalysedText]:
         """Several texts (a thread's messages, each with `resolution`), each read as `analyse`
-        reads it. Sudachi reads them all before Python reads its morphemes: it runs faster
-        when nothing runs between its calls."""
+        reads it, except that their terms are plain (key, text) pairs, not `Term`s (see
+        `scan.TermPair`). Sudachi reads them all before Python reads its morphemes: it runs
+        faster when nothing runs between its calls."""
         prepared = [_prepare(text) for text, _ in texts]
         tokenize = self._tokenizer.tokenize
         morphemes = [
@@ -210,36 +218,34 @@ class Analyser:
                 if not sentence:
                     continue
                 if has_codes and (codes := _CODE.findall(sentence)):
-                    terms = (*terms, *(Term(code.casefold(), code) for code in codes))
-                if terms or parts:
-                    # Built as search built it before (a set, then frozen): its order of
-                    # iteration, which a sum in the search snippet follows, stays the same.
-                    unique = set(map(_term_key, terms))
-                    unique.update(parts)
-                    keys = frozenset(unique)
-                else:
-                    keys = _NO_KEYS
+                    terms = (*terms, *((code.casefold(), code) for code in codes))
                 said = NEUTRAL
                 if resolution:
                     kinds = [self._kinds[self._part_of_speech_id(m)] for m in tokens]
                     said = _resolution(tokens, kinds, sentence)
                     if said == UNRESOLVED or (said == RESOLVED and signal == NEUTRAL):
                         signal = said
-                out.append(_new_sentence(SentenceTerms, (sentence, terms, parts, keys, said)))
-        return AnalysedText(tuple(out), signal)
+                out.append(_new_tuple(SentenceTerms, (sentence, terms, parts, said)))
+        return _new_tuple(AnalysedText, (tuple(out), signal))
 
     def _scan(self, morphemes: Any, keep: bool) -> list[Scanned]:
         try:
-            return scan(morphemes, keep, self._kinds, self._part_of_speech_id, self._meaning)
+            return scan(
+                morphemes, keep, self._kinds, self._part_of_speech_id, self._meaning,
+                self._word_id, self._forms,
+            )  # fmt: skip
         except IndexError:  # a part of speech the table built at start-up lacks (none should)
             self._learn_parts_of_speech(max(map(self._part_of_speech_id, morphemes)))
-            return scan(morphemes, keep, self._kinds, self._part_of_speech_id, self._meaning)
+            return scan(
+                morphemes, keep, self._kinds, self._part_of_speech_id, self._meaning,
+                self._word_id, self._forms,
+            )  # fmt: skip
 
     def terms(self, text: str) -> list[Term]:
         """The content terms of a short text (a search query)."""
         found: list[Term] = []
-        for sentence in self.analyse(text).sentences:
-            found.extend(sentence.terms)
+        for sentence in self.analyse_all([(text, False)])[0].sentences:
+            found.extend(map(Term._make, sentence.terms))
         return found
 
 
