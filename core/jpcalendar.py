@@ -20,6 +20,8 @@ from core.i18n import Catalog, Locale, default_catalog
 TOKYO = ZoneInfo("Asia/Tokyo")
 END_OF_DAY = time(23, 59)
 REMINDER_TIME = time(9, 0)
+# A short date (`12/10(木)`) further than this from the day it is read about shows its year.
+YEAR_SHOWN_AFTER = timedelta(days=183)
 
 # The `holidays` library's language codes for our locales.
 _HOLIDAY_LANGUAGE: Mapping[Locale, str] = {"ja": "ja", "en": "en_US"}
@@ -142,16 +144,24 @@ def weekday_name(d: date, locale: Locale, *, catalog: Catalog | None = None) -> 
     return _word(catalog, locale, "calendar.weekday_names", d.weekday())
 
 
-def format_date(d: date, locale: Locale, *, catalog: Catalog | None = None) -> str:
-    """A short date: `12/10(木)` / `Thu 12/10`."""
-    return _format(catalog, locale, "calendar.date", d)
+def format_date(
+    d: date, locale: Locale, *, catalog: Catalog | None = None, near: date | None = None
+) -> str:
+    """A short date: `12/10(木)` / `Thu 12/10`; with the year (`2027/11/25(木)`) when `near`
+    is given and `d` is more than about six months from it."""
+    key = "calendar.date_year" if _far(d, near) else "calendar.date"
+    return _format(catalog, locale, key, d)
 
 
-def format_date_marked(d: date, locale: Locale, *, catalog: Catalog | None = None) -> str:
-    """A short date that flags national holidays: `11/23(月・祝)` / `Mon 11/23 (holiday)`."""
+def format_date_marked(
+    d: date, locale: Locale, *, catalog: Catalog | None = None, near: date | None = None
+) -> str:
+    """A short date that flags national holidays: `11/23(月・祝)` / `Mon 11/23 (holiday)`;
+    with the year when `near` is given and `d` is more than about six months from it."""
+    key = "calendar.date_year" if _far(d, near) else "calendar.date"
     if is_national_holiday(d):
-        return _format(catalog, locale, "calendar.date_holiday", d)
-    return _format(catalog, locale, "calendar.date", d)
+        key += "_holiday"
+    return _format(catalog, locale, key, d)
 
 
 def format_date_long(d: date, locale: Locale, *, catalog: Catalog | None = None) -> str:
@@ -167,6 +177,12 @@ def format_time(t: time) -> str:
 def format_time_range(start: time, end: time) -> str:
     """`13:00–17:00` (with an en dash)."""
     return f"{format_time(start)}–{format_time(end)}"
+
+
+def _far(d: date, near: date | None) -> bool:
+    """Whether a short date could be taken for the wrong year: more than YEAR_SHOWN_AFTER from
+    `near` (11/25 written a year ahead reads like yesterday's)."""
+    return near is not None and abs(d - near) > YEAR_SHOWN_AFTER
 
 
 def _word(catalog: Catalog | None, locale: Locale, key: str, index: int) -> str:

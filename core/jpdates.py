@@ -7,6 +7,7 @@ end time that comes after it, or a `DateParseError` whose code picks the catalog
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,10 +17,21 @@ from typing import Literal
 from core.i18n import Translator
 from core.jpcalendar import at, end_of_day, format_date_long, format_time
 
-ErrorCode = Literal["unrecognised", "impossible", "weekday_mismatch", "bad_time"]
+ErrorCode = Literal[
+    "unrecognised",
+    "impossible",
+    "weekday_mismatch",
+    "bad_time",
+    "time_unrecognised",  # a date followed by something time-like we cannot read: `午後`, `PM`
+    "just_passed",
+    "no_leap_day",
+]
 
 REIWA_START = date(2019, 5, 1)
 _MAX_LENGTH = 100
+# A yearless date that passed at most this long ago is refused rather than read as next year's:
+# typed that soon after, it is a slip far more often than a plan a year ahead.
+JUST_PASSED = timedelta(days=14)
 
 # Every way people write "from … to" between two times, after NFKC.
 _DASHES = re.compile(r"\s*(?:[-‐‑‒–—―−〜~ー]|から)\s*")
@@ -57,12 +69,26 @@ _PARENS = re.compile(r"\(\s*(?P<inside>[^()]*?)\s*\)\s*")
 
 
 def _clock_pattern(p: str) -> str:
-    """`13:00`, `13時`, `13時30分` or `13時半`; groups are prefixed with `p` (s=start, e=end)."""
+    """`13:00`, `13時`, `13時30分`, `13時半`, `1pm`, `1:30 p.m.` or `午後1時`; groups are
+    prefixed with `p` (s=start, e=end)."""
     minutes = rf"(?::\s*(?P<{p}m>\d{{2}})|時\s*(?:(?P<{p}m2>\d{{1,2}})\s*分|(?P<{p}half>半))?)"
-    return rf"(?P<{p}h>\d{{1,2}})\s*{minutes}"
+    meridiem = rf"(?P<{p}ap>[ap])\.?\s*m\.?"
+    has_clock_word = r"(?=\d{1,2}\s*(?:[:時]|[ap]\.?\s*m))"  # a bare `13` is not a time
+    return (
+        rf"(?P<{p}jp>午前|午後)?\s*{has_clock_word}(?P<{p}h>\d{{1,2}})\s*"
+        rf"(?:{minutes})?(?:\s*{meridiem})?"
+    )
 
 
-_TIMES = re.compile(rf"{_clock_pattern('s')}(?:-{_clock_pattern('e')})?")
+# An end without a clock word of its own takes the start's (`午後1時-5時`) and vice versa
+# (`1-5pm`), so the end may be a bare hour. A dash with no end (`13:00～`, `13時から`) is a
+# start alone.
+_TIMES = re.compile(
+    rf"(?:{_clock_pattern('s')}|(?P<sbare>\d{{1,2}}))"
+    rf"(?:-(?:{_clock_pattern('e')}|(?P<ebare>\d{{1,2}}))?)?",
+    re.IGNORECASE,
+)
+_TIME_LIKE = re.compile(r"\d|午前|午後|正午|[ap]\.?m\b|noon", re.IGNORECASE)
 _WEEKDAY_TOKEN = re.compile(
     rf"(?P<ja>[{_JA_WEEKDAYS}])(?:曜日?)?|(?P<en>{_EN_WEEKDAY})", re.IGNORECASE
 )
@@ -145,12 +171,11 @@ def parse_date_expression(text: str, today: date) -> ParsedDate:
     if rest:
         times = _TIMES.fullmatch(rest)
         if times is None:
-            raise DateParseError("unrecognised", original)
-        start = _clock(times, "s", original)
-        if times["eh"] is not None:
-            end = _clock(times, "e", original)
-            if end <= start:
-                raise DateParseError("bad_time", original)
+            code: ErrorCode = "time_unrecognised" if _TIME_LIKE.search(rest) else "unrecognised"
+            raise DateParseError(code, original)
+        start, end = _time_range(times, original)
+        if end is not None and end <= start:
+            raise DateParseError("bad_time", original)
 
     if any(weekday != day.weekday() for weekday in weekdays):
         raise DateParseError("weekday_mismatch", original, actual=day)
@@ -190,14 +215,25 @@ def _resolve_date(found: re.Match[str], today: date, original: str) -> date:
     if groups.get("y"):
         return _real_date(int(groups["y"]), month, day, original)
     _real_date(2000, month, day, original)  # a leap year: rejects 2/30 and 13/1, keeps 2/29
-    for year in range(today.year, today.year + 9):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue  # 2/29 outside a leap year
-        if candidate >= today:
-            return candidate
-    raise DateParseError("impossible", original)
+    year = today.year if (month, day) >= (today.month, today.day) else today.year + 1
+    try:
+        candidate = date(year, month, day)
+    except ValueError:
+        # 2/29 in a year without one: the next leap day may be years away, so ask for the year.
+        leap = next(y for y in range(year + 1, year + 9) if calendar.isleap(y))
+        raise DateParseError("no_leap_day", original, year=year, example=f"{leap}/2/29") from None
+    if candidate > today and _days_since(today, month, day) <= JUST_PASSED.days:
+        raise DateParseError("just_passed", original, example=f"{year}/{month}/{day}")
+    return candidate
+
+
+def _days_since(today: date, month: int, day: int) -> int:
+    """How long ago month/day last was before `today` (12/28 seen from 1/8: 11 days)."""
+    year = today.year if (month, day) < (today.month, today.day) else today.year - 1
+    try:
+        return (today - date(year, month, day)).days
+    except ValueError:
+        return 366  # 2/29 of a year without one
 
 
 def _real_date(year: int, month: int, day: int, original: str) -> date:
@@ -207,13 +243,53 @@ def _real_date(year: int, month: int, day: int, original: str) -> date:
         raise DateParseError("impossible", original) from None
 
 
-def _clock(found: re.Match[str], prefix: str, original: str) -> time:
-    hour = int(found[f"{prefix}h"])
+def _time_range(found: re.Match[str], original: str) -> tuple[time, time | None]:
+    """The start and optional end; a side without 午前/午後/am/pm takes the other side's."""
+    start_half, end_half = _half_of_day(found, "s"), _half_of_day(found, "e")
+    if found["sbare"] is not None:
+        if found["eh"] is None:
+            raise DateParseError("time_unrecognised", original)  # `13`, `13-17`: no clock word
+        end = _clock(found, "e", end_half, original)
+        start = _bare_hour(int(found["sbare"]), end_half, original)
+        if end_half == "pm" and start >= end:
+            start = _bare_hour(int(found["sbare"]), "am", original)  # `11-1pm`
+        return start, end
+    start = _clock(found, "s", start_half, original)
+    if found["ebare"] is not None:
+        return start, _bare_hour(int(found["ebare"]), start_half, original)
+    if found["eh"] is None:
+        return start, None
+    return start, _clock(found, "e", end_half or start_half, original)
+
+
+def _half_of_day(found: re.Match[str], prefix: str) -> Literal["am", "pm"] | None:
+    if found[f"{prefix}ap"]:
+        return "am" if found[f"{prefix}ap"].lower() == "a" else "pm"
+    if found[f"{prefix}jp"]:
+        return "am" if found[f"{prefix}jp"] == "午前" else "pm"
+    return None
+
+
+def _clock(
+    found: re.Match[str], prefix: str, half: Literal["am", "pm"] | None, original: str
+) -> time:
     minutes = found[f"{prefix}m"] or found[f"{prefix}m2"]
     minute = 30 if found[f"{prefix}half"] else int(minutes or 0)
-    if hour > 23 or minute > 59:
+    if minute > 59:
         raise DateParseError("bad_time", original)
+    hour = _bare_hour(int(found[f"{prefix}h"]), half, original).hour
     return time(hour, minute)
+
+
+def _bare_hour(hour: int, half: Literal["am", "pm"] | None, original: str) -> time:
+    """`hour` o'clock, on a 12-hour clock when `half` is given (12am is 0:00, 12pm noon)."""
+    if half is None:
+        if hour > 23:
+            raise DateParseError("bad_time", original)
+        return time(hour)
+    if not 1 <= hour <= 12:
+        raise DateParseError("bad_time", original)
+    return time(hour % 12 + (12 if half == "pm" else 0))
 
 
 def _weekdays_inside(inside: str, original: str) -> list[int]:

@@ -39,6 +39,7 @@ FieldName = Literal["title", "date", "venue", "capacity", "meeting_url", "deadli
 ErrorCode = Literal[
     "title_empty",
     "title_too_long",
+    "time_without_date",  # a time-like word in the title (`午後`, `13:00-17:00` before the date)
     "date_missing",
     "date_multiple",
     "date_unreadable",  # `date_error` says why and is the message: 2/30, end before start…
@@ -129,6 +130,7 @@ def parse_event_command(args: str, now: datetime, zone: tzinfo) -> EventDraft | 
             errors.append(EventError("option_repeated", name))
     if len(urls) > 1:
         errors.append(EventError("option_repeated", "meeting_url"))
+    errors += [EventError("time_without_date", "title", word) for word in parts.stray_times]
     if "results" in parts.options:
         errors.append(EventError("results_unsupported", "other", parts.options["results"]))
     form = EventForm(

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from cards.events import MAX_REFRESH_USERS, AttendanceView, EventView, MunicipalityGroup, event_card
 from core.i18n import Catalog, Locale, Translator
-from core.jpcalendar import format_date_marked, format_time_range
+from core.jpcalendar import format_date_marked, format_time, format_time_range
 from core.settings import Settings
 from dialogs.attendance.model import MUNICIPALITIES, OTHER, Registration, Status, counts
 from dialogs.attendance.store import recent_registrants, registrations
@@ -18,7 +18,6 @@ from dialogs.events.calendar import calendar_url
 from dialogs.events.model import Event, EventState
 from dialogs.events.store import load_event
 from dialogs.platform.messenger import Messenger
-from dialogs.polls.views import moment_label
 from dialogs.replies import Message
 from dialogs.turn import Person
 
@@ -32,9 +31,17 @@ LIVE_CARD = "event"
 
 
 def when_label(event: Event, t: Translator) -> str:
-    """`12/15(火) 9:00–17:00`."""
-    day = format_date_marked(event.day, t.locale, catalog=t.catalog)
+    """`12/15(火) 9:00–17:00`; `2027/11/25(木) 9:00–17:00` for a day far from its creation."""
+    day = format_date_marked(event.day, t.locale, catalog=t.catalog, near=event.created_at.date())
     return f"{day} {format_time_range(event.start, event.end)}"
+
+
+def deadline_label(event: Event, zone: tzinfo, t: Translator) -> str:
+    """The registration deadline, `12/14(月) 17:00`, with the year when the day shows one."""
+    local = event.registration_deadline.astimezone(zone)
+    near = event.created_at.date()
+    day = format_date_marked(local.date(), t.locale, catalog=t.catalog, near=near)
+    return f"{day} {format_time(local.time())}"
 
 
 def event_view(
@@ -54,7 +61,7 @@ def event_view(
     return EventView(
         title=event.title,
         when=when_label(event, t),
-        registration_deadline=moment_label(event.registration_deadline, zone, t),
+        registration_deadline=deadline_label(event, zone, t),
         calendar_url=calendar_url(base_url, event.token),
         venue=event.venue,
         capacity=event.capacity,

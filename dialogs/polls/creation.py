@@ -29,6 +29,7 @@ FieldName = Literal["title", "dates", "venue", "capacity", "deadline", "results"
 ErrorCode = Literal[
     "title_empty",
     "title_too_long",
+    "time_without_date",  # a time-like word in the title (`午後`, `13:00-17:00` before any date)
     "no_candidates",
     "too_many_candidates",
     "candidate_unreadable",  # `date_error` says why: unrecognised, impossible (2/30), …
@@ -116,6 +117,7 @@ def parse_poll_command(
     """
     parts = split_command(args)
     errors = [PollError("option_repeated", name) for name in dict.fromkeys(parts.repeated)]
+    errors += [PollError("time_without_date", "title", word) for word in parts.stray_times]
     results_text = parts.options.get("results", "")
     results, results_error = _results(results_text)
     if results_error:

@@ -129,7 +129,8 @@ def test_an_event_at_short_notice_takes_registrations_until_it_starts() -> None:
         ("研修 1/20 締切:1/21", ["deadline_after_start"]),
         ("研修 1/20 10:00 締切:1/20 12:00", ["deadline_after_start"]),
         ("研修 1/20 締切:2026/11/25", ["deadline_past"]),
-        ("研修 1/20 締切:11/25", ["deadline_after_start"]),  # no year: next year's
+        ("研修 1/20 締切:11/1", ["deadline_after_start"]),  # no year: next year's
+        ("研修 1/20 締切:11/25", ["deadline_unreadable"]),  # yesterday: a slip, refused
         ("研修 1/20 締切:11/26 9:00", ["deadline_past"]),  # earlier today
         ("研修 1/20 締切:そのうち", ["deadline_unreadable"]),
         ("研修 1/20 会場:a 会場:b", ["option_repeated"]),
