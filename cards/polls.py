@@ -37,6 +37,10 @@ ADD_INPUT = "add"
 REMOVE_INPUT = "remove"
 COMMENT_INPUT = "comment"
 COMMENT_MAX_LENGTH = 500
+# In the data of 回答する on a card that shows the presser's own answers preselected: what is
+# left blank there was cleared on purpose, so their answer is replaced rather than merged. A
+# hint about which card was pressed, never identity (who answers comes from the activity).
+PREFILLED = "prefilled"
 
 # Between counts on one line: a no-break space and a space, so Teams' renderer (which folds
 # runs of plain spaces into one) still shows "○現地 4  ○オンライン 2  △ 1  × 0".
@@ -88,6 +92,7 @@ class PollView:
     best: str | None = None  # label of the best date so far
     decided: str | None = None  # label of the decided date
     personal: bool = False  # the card returned to one person
+    prefilled: bool = False  # it shows their stored answers preselected (they have answered)
     saved: bool = False  # their answer was just stored
     comment: str = ""  # their comment, prefilled
     calendar_url: str | None = None  # the decided date's .ics
@@ -137,7 +142,9 @@ def poll_card(view: PollView, t: Translator) -> Card:
         }
     )
     # Everyone sees the menu button; the server checks who may use it.
-    actions = [execute(t("polls.card.answer"), VERB_ANSWER, data, style="positive"), coordinator]
+    answer_data: dict[str, Any] = {**data, PREFILLED: True} if view.prefilled else data
+    answer = execute(t("polls.card.answer"), VERB_ANSWER, answer_data, style="positive")
+    actions = [answer, coordinator]
     return _with_refresh(card(body, actions), view)
 
 
@@ -294,7 +301,10 @@ def coordinator_card(view: CoordinatorView, t: Translator) -> Card:
     if view.notice:
         body.append(_notice(view.notice, "Good"))
     if view.state in ("decided", "cancelled"):
-        body.append(paragraph(t(f"polls.coordinator.{view.state}")))
+        # The notice of what was just done (決定しました) already says the state; "already
+        # decided" is for when the menu opens on a poll that was decided before.
+        if not view.notice:
+            body.append(paragraph(t(f"polls.coordinator.{view.state}")))
         return card(body, [execute(t("polls.coordinator.back"), VERB_VIEW, data)])
     menu = [
         execute(t("polls.coordinator.nonrespondents"), VERB_NONRESPONDENTS, data),

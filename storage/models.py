@@ -201,7 +201,8 @@ class PollCandidateRow(Base):
 
 class PollAnswerRow(Base):
     """One person's answer to a poll: a choice per candidate id, and a comment. One row per
-    person, so answering again replaces (an upsert on the unique pair)."""
+    person, so answering again updates it (an upsert on the unique pair): replaced from a card
+    showing the person's answers, merged date by date from one that does not."""
 
     __tablename__ = "poll_answer"
     __table_args__ = (UniqueConstraint("poll_id", "person_key"),)

@@ -37,6 +37,7 @@ from cards.polls import (
 )
 from core.i18n import locale_of
 from core.jpdates import DateParseError, parse_date_expression
+from core.jpdates import explain as explain_date_error
 from dialogs.context import Context
 from dialogs.events import store as events
 from dialogs.events.model import draft_for
@@ -295,20 +296,29 @@ async def decide(ctx: Context) -> Reply:
 async def decide_by_text(ctx: Context) -> Reply:
     """`日程決定 12/15` as a reply in the poll's thread: asks to confirm, like the button."""
     place = ctx.turn.place
+    # Quoting what was typed, so it is clear which message is meant.
+    elsewhere = ctx.t("polls.flow.decide_in_thread", text=quoted(ctx.turn.text))
     if place.kind != "channel" or not place.thread_id:
-        return Reply.say(ctx.t("polls.flow.decide_in_thread"))
+        return Reply.say(elsewhere)
     poll_id = await store.poll_in_thread(ctx.session, place.base_conversation_id, place.thread_id)
     stored = await store.load_poll(ctx.session, poll_id) if poll_id is not None else None
     if stored is None:
-        return Reply.say(ctx.t("polls.flow.decide_in_thread"))
+        return Reply.say(elsewhere)
     if stored.poll.state in (PollState.DECIDED, PollState.CANCELLED):
         # Said in the thread, where everyone reads it: a sentence, not the menu.
         return Reply.say(ctx.t(f"polls.coordinator.{stored.poll.state.value}"))
+    if not ctx.args.strip():
+        return Reply.say(ctx.t("polls.flow.decide_no_date"))
     zone = ctx.services.settings.zone
     try:
         wanted = parse_date_expression(ctx.args, ctx.clock.now().astimezone(zone).date())
-    except DateParseError:
-        return Reply.say(ctx.t("polls.flow.decide_unreadable", text=quoted(ctx.args)))
+    except DateParseError as error:
+        if error.code == "unrecognised":
+            return Reply.say(ctx.t("polls.flow.decide_unreadable", text=quoted(ctx.args)))
+        # A date that is wrong, not unreadable: the sentences poll creation uses (曜日が合いま
+        # せん, no such date, …), quoting what was typed inertly (this is a message's text).
+        inert = DateParseError(error.code, quoted(error.original), **error.details)
+        return Reply.say(explain_date_error(inert, ctx.t))
     matches = [c for c in stored.poll.candidates if _same_day(c, wanted.date, wanted.start)]
     if len(matches) != 1:
         key = "polls.flow.decide_ambiguous" if matches else "polls.flow.decide_no_candidate"

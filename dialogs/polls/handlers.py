@@ -60,14 +60,22 @@ class PollRef(BaseModel):
     poll_id: RowId
 
 
+class AnswerRef(PollRef):
+    """回答する: which poll, and whether the card showed the presser's own answers preselected
+    (`prefilled`, see cards.polls.PREFILLED). That decides only whether their answer replaces
+    or is merged into their earlier one; nobody else's answer is touched either way."""
+
+    prefilled: bool = False
+
+
 @router.command("poll", coordinator_only=True, order=10)
 async def create_by_command(ctx: Context) -> Reply:
     """`日程調整 <title> <dates> [会場:…] [定員:…] [締切:…] [結果:回答後]`, or the form alone."""
     zone = ctx.services.settings.zone
+    if ctx.turn.place.kind != "channel":  # said before the form is filled in, not after
+        return Reply.say(ctx.t("polls.flow.channel_only"))
     if not ctx.args.strip():
         return Reply.show(creation_card(CreationView(), ctx.t))
-    if ctx.turn.place.kind != "channel":
-        return Reply.say(ctx.t("polls.flow.channel_only"))
     now = ctx.clock.now()
     result = parse_poll_command(ctx.args, now.astimezone(zone).date(), zone, now=now)
     if isinstance(result, PollDraftErrors):
@@ -90,11 +98,13 @@ async def create_from_form(ctx: Context) -> Reply:
     return Reply.show(_notice_card(ctx.t("polls.flow.created", title=stored.poll.title)))
 
 
-@router.verb(VERB_ANSWER, data=PollRef)
+@router.verb(VERB_ANSWER, data=AnswerRef)
 async def answer(ctx: Context) -> Reply:
-    """回答する: store the sender's answer (replacing an earlier one), return their own view and
-    refresh the shared card. After the deadline or once closed nothing is stored."""
-    assert isinstance(ctx.data, PollRef)
+    """回答する: store the sender's answer, return their own view and refresh the shared card.
+    From their own view (answers preselected) it replaces their earlier answer; from a card
+    without them (the channel's card as most see it, another device) it is merged, so dates
+    left blank keep their earlier answer. After the deadline or once closed nothing is stored."""
+    assert isinstance(ctx.data, AnswerRef)
     zone = ctx.services.settings.zone
     stored = await store.load_poll(ctx.session, ctx.data.poll_id)
     if stored is None or not await ctx.sees(stored.conversation_id):
@@ -108,7 +118,13 @@ async def answer(ctx: Context) -> Reply:
         return Reply.show(error_card(explain_answer(parsed, ctx.t), ctx.t, poll_id=poll.id))
     actor = ctx.turn.actor
     await store.save_answer(
-        ctx.session, poll.id, person_key=actor.key, name=actor.name, answer=parsed, now=now
+        ctx.session,
+        poll.id,
+        person_key=actor.key,
+        name=actor.name,
+        answer=parsed,
+        now=now,
+        replace=ctx.data.prefilled,
     )
     everyone = await store.answers(ctx.session, poll.id)
     await refresh_shared_card(ctx.messenger, stored)
@@ -173,6 +189,10 @@ async def remind_before_deadline(ctx: TaskContext, payload: dict[str, Any]) -> N
     stored = await store.load_poll(ctx.session, poll_id)
     if stored is None or stored.poll.state is not PollState.OPEN or not stored.poll.deadline:
         return
+    if ctx.clock.now() >= stored.poll.deadline:
+        # The run came late (the bot was down): a reminder after the deadline only confuses.
+        log.info("poll %s: automatic reminder skipped, the deadline has passed", poll_id)
+        return
     done = await remind_nonrespondents(
         ctx.session, ctx.services, stored, dedupe_key=f"poll:{poll_id}:auto-reminder"
     )
@@ -224,4 +244,4 @@ def _notice_card(text: str) -> Card:
     return card([plain(text)])
 
 
-__all__ = ["CLOSE_TASK", "REMIND_TASK", "PollRef", "router"]
+__all__ = ["CLOSE_TASK", "REMIND_TASK", "AnswerRef", "PollRef", "router"]

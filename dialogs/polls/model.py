@@ -100,6 +100,8 @@ class Poll:
     results: ResultsVisibility = ResultsVisibility.ALWAYS
     state: PollState = PollState.OPEN
     decided: CandidateId | None = None
+    # The day it was created: a candidate more than about six months from it shows its year.
+    created: dt.date | None = None
 
     def candidate(self, candidate_id: CandidateId) -> Candidate | None:
         return next((c for c in self.candidates if c.id == candidate_id), None)

@@ -11,7 +11,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, select, update
+from sqlalchemy import JSON, Text, case, cast, delete, func, select, update
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.polls.answers import AnswerInput
@@ -104,9 +106,16 @@ async def save_answer(
     name: str,
     answer: AnswerInput,
     now: datetime,
+    replace: bool,
 ) -> None:
-    """Store the person's answer, replacing any earlier one (one row per person and poll,
-    safe against the same person pressing twice at once)."""
+    """Store the person's answer (one row per person and poll, safe against the same person
+    pressing twice at once).
+
+    `replace`: it becomes their whole answer, as on a card that showed their earlier answers
+    (a date left blank there was cleared). Otherwise it is merged into an earlier answer: dates
+    answered now overwrite, dates left blank keep what was answered before, and an empty comment
+    keeps the earlier comment. The merge happens in the one statement, so two presses at once
+    cannot lose each other's dates."""
     choices = {str(candidate_id): choice.value for candidate_id, choice in answer.choices.items()}
     values = {
         "poll_id": poll_id,
@@ -117,17 +126,50 @@ async def save_answer(
         "created_at": now,
         "updated_at": now,
     }
-    await session.execute(prepared(session, _upsert_answer), values)
+    statement = prepared(session, _upsert_answer if replace else _merge_answer)
+    await session.execute(statement, values)
+
+
+_ANSWER_COLUMNS = (
+    "poll_id",
+    "person_key",
+    "name",
+    "choices",
+    "comment",
+    "created_at",
+    "updated_at",
+)
 
 
 def _upsert_answer(dialect_insert: Insert) -> Any:
     table = PollAnswerRow.__table__
-    columns = ("poll_id", "person_key", "name", "choices", "comment", "created_at", "updated_at")
-    stmt = dialect_insert(table).values(bound(columns))
+    stmt = dialect_insert(table).values(bound(_ANSWER_COLUMNS))
     return stmt.on_conflict_do_update(
         index_elements=[table.c.poll_id, table.c.person_key],
         set_={
             column: stmt.excluded[column] for column in ("name", "choices", "comment", "updated_at")
+        },
+    )
+
+
+def _merge_answer(dialect_insert: Insert) -> Any:
+    table = PollAnswerRow.__table__
+    stmt = dialect_insert(table).values(bound(_ANSWER_COLUMNS))
+    old, new = table.c.choices, stmt.excluded.choices
+    merged: Any
+    if dialect_insert is postgresql.insert:
+        merged = cast(cast(old, JSONB).op("||")(cast(new, JSONB)), JSON)
+    else:
+        # A merge patch (RFC 7396) of flat {"id": "choice"} objects: the new keys win.
+        merged = func.json_patch(old, new)
+    comment = case((stmt.excluded.comment == "", table.c.comment), else_=stmt.excluded.comment)
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.poll_id, table.c.person_key],
+        set_={
+            "name": stmt.excluded.name,
+            "choices": merged,
+            "comment": comment,
+            "updated_at": stmt.excluded.updated_at,
         },
     )
 
@@ -270,5 +312,6 @@ def _stored(row: PollRow, candidates: list[PollCandidateRow]) -> StoredPoll:
         results=ResultsVisibility(row.results),
         state=PollState(row.state),
         decided=row.decided_candidate_id,
+        created=row.created_at.date() if row.created_at else None,
     )
     return StoredPoll(poll, row.conversation_id, row.post_outbox_id, row.locale)

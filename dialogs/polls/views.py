@@ -59,9 +59,10 @@ def choice_options(t: Translator) -> tuple[ChoiceOption, ...]:
     )
 
 
-def slot_label(slot: Slot, t: Translator) -> str:
-    """`12/10(木)`, `11/23(月・祝) 13:00–17:00`, `Thu 12/10 13:00`."""
-    label = format_date_marked(slot.date, t.locale, catalog=t.catalog)
+def slot_label(slot: Slot, t: Translator, near: date | None = None) -> str:
+    """`12/10(木)`, `11/23(月・祝) 13:00–17:00`, `Thu 12/10 13:00`; with the year
+    (`2027/11/25(木)`) when the day is more than about six months from `near`."""
+    label = format_date_marked(slot.date, t.locale, catalog=t.catalog, near=near)
     if slot.start and slot.end:
         return f"{label} {format_time_range(slot.start, slot.end)}"
     if slot.start:
@@ -80,10 +81,10 @@ def closed_day_note(day: date, t: Translator) -> tuple[bool, str | None]:
     return day.weekday() >= 5, None
 
 
-def moment_label(moment: datetime, zone: tzinfo, t: Translator) -> str:
-    """`12/5(金) 23:59` in `zone`."""
+def moment_label(moment: datetime, zone: tzinfo, t: Translator, near: date | None = None) -> str:
+    """`12/5(金) 23:59` in `zone` (with the year when far from `near`, as `slot_label`)."""
     local = moment.astimezone(zone)
-    day = format_date_marked(local.date(), t.locale, catalog=t.catalog)
+    day = format_date_marked(local.date(), t.locale, catalog=t.catalog, near=near)
     return f"{day} {format_time(local.time())}"
 
 
@@ -124,7 +125,7 @@ def poll_view(
             CandidateLine(
                 candidate_id=line.candidate.id,
                 input_id=choice_input_id(line.candidate.id),
-                label=slot_label(line.candidate.slot, t),
+                label=slot_label(line.candidate.slot, t, poll.created),
                 note=note,
                 closed_day=closed,
                 counts=counts,
@@ -142,11 +143,12 @@ def poll_view(
         state=_STATES[poll.state],
         venue=poll.venue,
         capacity=poll.capacity,
-        deadline=moment_label(poll.deadline, zone, t) if poll.deadline else None,
+        deadline=moment_label(poll.deadline, zone, t, poll.created) if poll.deadline else None,
         results_visible=visible,
-        best=slot_label(tally.best.candidate.slot, t) if tally.best else None,
-        decided=slot_label(decided.slot, t) if decided else None,
+        best=slot_label(tally.best.candidate.slot, t, poll.created) if tally.best else None,
+        decided=slot_label(decided.slot, t, poll.created) if decided else None,
         personal=personal,
+        prefilled=personal and viewer is not None,
         saved=saved,
         comment=viewer.comment if personal and viewer else "",
         calendar_url=calendar_url,
@@ -166,7 +168,7 @@ def _short(name: str) -> str:
 
 def candidate_options(poll: Poll, t: Translator) -> tuple[CandidateOption, ...]:
     ordered = sorted(poll.candidates, key=lambda c: c.slot.sort_key)
-    return tuple(CandidateOption(c.id, slot_label(c.slot, t)) for c in ordered)
+    return tuple(CandidateOption(c.id, slot_label(c.slot, t, poll.created)) for c in ordered)
 
 
 def coordinator_view(

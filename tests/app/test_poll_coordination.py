@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import func, select
 
@@ -200,6 +201,7 @@ async def test_deciding_creates_the_iyo_work_day_with_its_calendar_file(
     assert "12/15(火)" in card_text(asked) and "決定しますか" in card_text(asked)
     done = invoke_card(await press(bot, activities, post, "poll.decide.confirm", candidate_id=2))
     assert "12/15(火) に決定しました。" in card_text(done)
+    assert "すでに決定しています" not in card_text(done)  # said once, as what just happened
 
     shared = await shared_card_showing(bot, connector, "12/15(火) に決定しました。")
     [calendar_button] = shared["actions"]
@@ -315,3 +317,22 @@ async def _posted(database: Database) -> None:
 async def _count(database: Database, table: Any) -> int:
     async with database.transaction() as session:
         return int(await session.scalar(select(func.count()).select_from(table)) or 0)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_writing_the_decision_wrongly_says_what_to_write(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database: Database
+) -> None:
+    post = await open_poll(bot, activities, connector)
+    await _posted(database)
+
+    await bot.send(activities.channel_message("日程決定 12/15(水)", thread=post.activity_id))
+    await bot.send(activities.channel_message("日程決定", thread=post.activity_id))
+    await bot.send(activities.personal_message("日程決定 12/10"))
+
+    said = {p.text for p in await connector.wait_for_sent(5)}
+    assert {
+        "「12/15(水)」の曜日が合いません。その日は 2026年12月15日(火) です。",
+        "決定する日を書いてください（例: 日程決定 12/15）。",
+        "「日程決定 12/10」は、日程調整のスレッドに返信として送ってください。",
+    } <= said

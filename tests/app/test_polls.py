@@ -330,3 +330,149 @@ async def test_those_who_answered_keep_seeing_their_own_answers_when_the_card_ch
         )
     )
     assert selected(invoke_card(fetched)) == {"choice_1": "maybe"}
+
+
+def count_lines(card: dict[str, Any]) -> list[str]:
+    """The count line of each date on a card, in the card's order ("○現地 1  ○オンライン 0 …")."""
+    lines: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            text = node.get("text")
+            if node.get("type") == "TextBlock" and isinstance(text, str) and "△" in text:
+                lines.append(text.replace("\u00a0", ""))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(card)
+    return lines
+
+
+def answer_button(card: dict[str, Any]) -> dict[str, Any]:
+    """The data of 回答する on a card."""
+    [button] = [a for a in card["actions"] if a["verb"] == "poll.answer"]
+    data: dict[str, Any] = button["data"]
+    return data
+
+
+def comment_value(card: dict[str, Any]) -> str:
+    [comment] = [e for e in card["body"] if e.get("id") == "comment"]
+    return str(comment.get("value", ""))
+
+
+async def test_answering_again_from_the_channel_card_keeps_the_dates_left_blank(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    post = await open_poll(bot, activities, connector)
+    await bot.send(answer_activity(activities, post, JIRO, choice_1="online"))
+    everything = {"choice_1": "onsite", "choice_2": "maybe", "choice_3": "no"}
+    await bot.send(answer_activity(activities, post, HANAKO, **everything, comment="午後なら"))
+
+    # Later, from the channel's card as most people see it (nothing preselected), Hanako picks
+    # ○ for 12/15 only and writes no comment: 12/10, 12/17 and her comment stay.
+    assert answer_button(post.card or {}) == {"poll_id": 1}
+    again = invoke_card(
+        await bot.send(answer_activity(activities, post, HANAKO, choice_2="onsite"))
+    )
+
+    assert selected(again) == {"choice_1": "onsite", "choice_2": "onsite", "choice_3": "no"}
+    assert comment_value(again) == "午後なら"
+    shared = await shared_card_showing(bot, connector, "○現地 1\u00a0 ○オンライン 0\u00a0 △ 0")
+    assert count_lines(shared) == [
+        "○現地 1 ○オンライン 1 △ 0 × 0",  # 12/10: Hanako's ○現地 kept, Jiro's ○オンライン
+        "○現地 1 ○オンライン 0 △ 0 × 0",  # 12/15: △ became ○現地
+        "○現地 0 ○オンライン 0 △ 0 × 1",  # 12/17: her × kept
+    ]
+    assert "回答 2名" in card_text(shared)
+
+
+async def test_answering_again_from_ones_own_card_replaces_the_answer(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    post = await open_poll(bot, activities, connector)
+    await bot.send(answer_activity(activities, post, JIRO, choice_1="online"))
+    everything = {"choice_1": "onsite", "choice_2": "maybe", "choice_3": "no"}
+    own = invoke_card(
+        await bot.send(answer_activity(activities, post, HANAKO, **everything, comment="午後なら"))
+    )
+
+    # Her own card shows her answers preselected, so what she clears there is cleared.
+    assert answer_button(own) == {"poll_id": 1, "prefilled": True}
+    cleared = {**answer_button(own), "choice_2": "onsite", "comment": ""}
+    again = invoke_card(
+        await bot.send(
+            activities.invoke_action(
+                "poll.answer", cleared, from_=HANAKO, card_activity_id=post.activity_id
+            )
+        )
+    )
+
+    assert selected(again) == {"choice_2": "onsite"}
+    assert comment_value(again) == ""
+    shared = await shared_card_showing(bot, connector, "○現地 1\u00a0 ○オンライン 0\u00a0 △ 0")
+    assert count_lines(shared) == [
+        "○現地 0 ○オンライン 1 △ 0 × 0",  # Jiro's answer is his own: untouched
+        "○現地 1 ○オンライン 0 △ 0 × 0",
+        "○現地 0 ○オンライン 0 △ 0 × 0",
+    ]
+
+
+async def test_the_mark_of_ones_own_card_touches_nobody_elses_answer(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    post = await open_poll(bot, activities, connector)
+    await bot.send(answer_activity(activities, post, TARO, choice_1="onsite", choice_3="maybe"))
+    forged = {"prefilled": True, "choice_2": "no", "person_key": TARO.aad_object_id}
+
+    hanako = invoke_card(await bot.send(answer_activity(activities, post, HANAKO, **forged)))
+
+    assert selected(hanako) == {"choice_2": "no"}
+    taro = invoke_card(
+        await bot.send(
+            activities.invoke_action(
+                "poll.view", {"poll_id": 1}, from_=TARO, card_activity_id=post.activity_id
+            )
+        )
+    )
+    assert selected(taro) == {"choice_1": "onsite", "choice_3": "maybe"}
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_the_card_teams_fetches_for_those_who_answered_is_their_own_to_answer_from(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    post = await open_poll(bot, activities, connector)
+    await bot.send(answer_activity(activities, post, HANAKO, choice_1="maybe", choice_2="no"))
+    jiro_first = invoke_card(
+        await bot.send(
+            activities.invoke_action(
+                "poll.view", {"poll_id": 1}, from_=JIRO, card_activity_id=post.activity_id
+            )
+        )
+    )
+    assert answer_button(jiro_first) == {"poll_id": 1}  # nothing of his to preselect yet
+
+    shared = await shared_card_showing(bot, connector, "回答 1名")
+    assert shared["refresh"]["action"]["data"] == {"poll_id": 1}
+    fetched = invoke_card(
+        await bot.send(
+            activities.invoke_action(
+                "poll.view",
+                shared["refresh"]["action"]["data"],
+                from_=HANAKO,
+                card_activity_id=post.activity_id,
+                trigger="automatic",
+            )
+        )
+    )
+    # She changes 12/10 and clears 12/15 on the card Teams fetched for her: it is replaced.
+    data = {**answer_button(fetched), "choice_1": "onsite"}
+    answered = await bot.send(
+        activities.invoke_action(
+            "poll.answer", data, from_=HANAKO, card_activity_id=post.activity_id
+        )
+    )
+    assert selected(invoke_card(answered)) == {"choice_1": "onsite"}

@@ -103,3 +103,16 @@ async def test_a_roster_teams_fails_to_give_for_now_is_read_again_and_the_remind
     assert set(reminder.mentioned_ids) == {TARO.teams_id, JIRO.teams_id, GUEST.teams_id}
     assert roster_reads_since(connector, start) == 2
     assert (await reminder_task(database))[:2] == ("done", 2)
+
+
+async def test_a_reminder_that_comes_after_the_deadline_is_not_sent(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database: Database
+) -> None:
+    # The bot was down from before the reminder until after 締切 (12/5 23:59).
+    post = await a_poll_hanako_answered(bot, activities, connector)
+    bot.clock.set(datetime(2026, 12, 7, 9, 30, tzinfo=JST))
+    await task_runner(bot).run_due()
+    await outbox_settled(database, bot.clock.now())
+    assert replies_in(connector, post) == []
+    status, _, _ = await reminder_task(database)
+    assert status == "done"

@@ -12,6 +12,7 @@ import pytest
 
 from cards.polls import (
     FORM_INPUTS,
+    PREFILLED,
     VERB_ANSWER,
     VERB_CANCEL_CONFIRM,
     VERB_COORDINATOR,
@@ -121,6 +122,15 @@ def test_days_offices_are_closed_are_marked_with_the_reason() -> None:
     assert closed == ["11/23(月・祝) 勤労感謝の日", "12/12(土)", "12/29(火) 年末年始"]
 
 
+def test_a_date_far_from_the_polls_creation_shows_its_year() -> None:
+    far = Candidate(5, Slot(date(2027, 11, 25)))
+    poll = Poll(7, "来年の会", (CANDIDATES[0], far), created=date(2026, 11, 26))
+    text = markdown_texts(shared(poll, []))
+    headers = [e["text"] for e in of_type(shared(poll, []), "TextBlock")]
+    assert "2027/11/25(木)" in headers
+    assert "12/10(木) 13:00–17:00" in text  # near dates stay short
+
+
 def test_every_date_has_a_compact_choice_of_the_four_answers_and_an_answer_button() -> None:
     card = shared()
     choice_sets = of_type(card, "Input.ChoiceSet")
@@ -159,6 +169,10 @@ def test_no_action_anywhere_carries_identity() -> None:
     for card in cards:
         for action in of_type(card, "Action.Execute"):
             assert set(action["data"]) <= {"poll_id", "candidate_id"}, action
+    # One's own card marks 回答する as showing their answers: a hint, not who they are.
+    own = poll_view(POLL, tally(CANDIDATES, ANSWERS), JA, TOKYO, viewer=ANSWERS[0], personal=True)
+    for action in of_type(poll_card(own, JA), "Action.Execute"):
+        assert set(action["data"]) <= {"poll_id", "prefilled"}, action
 
 
 def test_a_person_sees_their_own_answers_preselected_and_that_it_was_saved() -> None:
@@ -354,3 +368,39 @@ def test_twenty_dates_and_two_hundred_people_stay_under_teams_card_size(t: Trans
         size = len(json.dumps(card, ensure_ascii=False).encode("utf-8"))
         assert size < 28 * 1024, size
         assert any("他" in run or "more" in run for run in literal_texts(card))
+
+
+def test_only_a_card_showing_ones_own_answers_marks_its_answer_button_prefilled() -> None:
+    results = tally(CANDIDATES, ANSWERS)
+    many = tuple(f"29:user{n}" for n in range(70))
+
+    def answer_data(view: Any) -> dict[str, Any]:
+        card = poll_card(view, JA)
+        [button] = [a for a in card["actions"] if a["verb"] == VERB_ANSWER]
+        data: dict[str, Any] = button["data"]
+        return data
+
+    everyone = poll_view(POLL, results, JA, TOKYO, refresh_for=many)
+    assert answer_data(everyone) == {"poll_id": 7}
+    own = poll_view(POLL, results, JA, TOKYO, viewer=ANSWERS[2], personal=True)
+    assert answer_data(own) == {"poll_id": 7, PREFILLED: True}
+    not_yet = poll_view(POLL, results, JA, TOKYO, viewer=None, personal=True)
+    assert answer_data(not_yet) == {"poll_id": 7}  # nothing of theirs on it to keep or clear
+    # The refresh for those who answered is as it was: Teams' 60, fetching poll.view.
+    refresh = poll_card(everyone, JA)["refresh"]
+    assert refresh["action"]["data"] == {"poll_id": 7}
+    assert len(refresh["userIds"]) == 60
+
+
+@pytest.mark.parametrize("t", [JA, EN])
+def test_after_deciding_the_menu_says_so_once(t: Translator) -> None:
+    decided = Poll(7, "会", CANDIDATES, state=PollState.DECIDED, decided=1)
+    done = t("polls.coordinator.decided_notice", date="12/10")
+    results = tally(CANDIDATES, ANSWERS)
+    just_now = coordinator_view(decided, results, t, notice=done)
+    text = markdown_texts(coordinator_card(just_now, t))
+    assert done in text
+    assert t("polls.coordinator.decided") not in text
+    # Opened later (or a second 決定する), the menu says the poll was already decided.
+    later = markdown_texts(coordinator_card(coordinator_view(decided, results, t), t))
+    assert t("polls.coordinator.decided") in later
