@@ -25,6 +25,7 @@ from dialogs.turn import CHANNEL_TYPES, ChannelType, ConversationKind, Person, P
 log = logging.getLogger(__name__)
 
 _LEADING_AT = re.compile(r"^\s*<at[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
+_AT_TAG = re.compile(r"<at\b[^>]*>(.*?)</at>", re.IGNORECASE | re.DOTALL)
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 
 
@@ -290,30 +291,66 @@ def _mentioned_id(entity: Any) -> str | None:
 
 
 def command_text(activity: Activity) -> str:
-    """The text after a leading @mention of the bot, and only that mention.
+    """What a message says to the bot, as plain text: its @mentions of the bot removed, and
+    other people's `<at>name</at>` as their names.
 
-    botbuilder's `remove_recipient_mention` uses the bot's name as a regular expression and
-    deletes it everywhere, so a poll titled 「第2回IYO WORK」 would lose its words, and a name
-    with regex characters breaks it. Here only a leading `<at>…</at>` that is the bot goes.
+    When other people are @mentioned before the bot (「<at>花子</at> さん、<at>IYO WORK</at>
+    ヘルプ」), what follows the bot's mention is the command. Only `<at>` tags whose entity
+    mentions the bot are removed: botbuilder's `remove_recipient_mention` uses the bot's name as
+    a regular expression and deletes it everywhere, so a poll titled 「第2回IYO WORK」 would lose
+    its words, and a name with regex characters breaks it.
     """
     text = activity.text or ""
-    found = _LEADING_AT.match(text)
-    if found and mentions_bot(activity) and _is_bot_mention(activity, found.group(1)):
-        text = text[found.end() :]
-    return html.unescape(text).strip()
+    bot_names = _bot_mention_names(activity)
+    pieces: list[str] = []  # what lies between the bot's mentions; [0] precedes the first
+    current: list[str] = []
+    someone_before = False
+    position = 0
+    for found in _AT_TAG.finditer(text):
+        current.append(text[position : found.start()])
+        position = found.end()
+        leading = not pieces and not "".join(current).strip()
+        if _is_bot_name(found.group(1), bot_names, leading):
+            pieces.append("".join(current))
+            current = []
+        else:
+            someone_before = someone_before or not pieces
+            current.append(found.group(1))
+    current.append(text[position:])
+    pieces.append("".join(current))
+    if someone_before and len(pieces) > 1 and _joined(pieces[1:]):
+        return _joined(pieces[1:])
+    return _joined(pieces)
 
 
-def _is_bot_mention(activity: Activity, name: str) -> bool:
+def _joined(pieces: list[str]) -> str:
+    """The pieces of a message around the bot's removed mentions, HTML entities decoded, each
+    trimmed, one space where a mention was."""
+    decoded = (html.unescape(piece).strip() for piece in pieces)
+    return " ".join(piece for piece in decoded if piece)
+
+
+def _bot_mention_names(activity: Activity) -> set[str] | None:
+    """The names in the `<at>` tags of the mention entities that are the bot (HTML-decoded);
+    None when one of them does not say its tag, so only a leading mention can be taken as the
+    bot's; an empty set when the bot is not mentioned."""
     bot_id = activity.recipient.id if activity.recipient else None
+    names: set[str] = set()
     for entity in activity.entities or []:
         if _mentioned_id(entity) != bot_id:
             continue
-        props = entity.additional_properties or {}
-        tag_text = props.get("text") or ""
+        tag_text = (entity.additional_properties or {}).get("text") or ""
         inner = _LEADING_AT.match(tag_text)
-        if inner is None or html.unescape(inner.group(1)) == html.unescape(name):
-            return True
-    return False
+        if inner is None:
+            return None
+        names.add(html.unescape(inner.group(1)))
+    return names
+
+
+def _is_bot_name(name: str, bot_names: set[str] | None, leading: bool) -> bool:
+    if bot_names is None:
+        return leading
+    return html.unescape(name) in bot_names
 
 
 def _dict(value: object) -> dict[str, Any]:

@@ -27,6 +27,8 @@ class HelpView:
     purpose_title: str
     purpose: str
     limits: Limits | None = None
+    # For someone who is not a coordinator: the coordinators' commands named in one line.
+    coordinators_line: str | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,9 @@ def help_card(view: HelpView) -> Card:
                 ],
             }
         )
+    if view.coordinators_line:
+        line = paragraph(view.coordinators_line, subtle=True, size="Small")
+        body.append({**line, "separator": True, "spacing": "Medium"})
     purpose = card([paragraph(view.purpose, size="Small")])
     return card(body, [show_card(view.purpose_title, purpose)])
 

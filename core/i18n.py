@@ -2,10 +2,13 @@
 
 Catalog files are TOML under core/locales/, one per language, with the same keys. Keys are
 dotted paths (`help.title`); placeholders are `{name}` and filled with str.format_map.
+A count's noun follows it with `{days:day|days}`: the word before `|` when the placeholder is
+1, the one after otherwise (`{days} business {days:day|days}`; Japanese needs none).
 """
 
 from __future__ import annotations
 
+import string
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -22,6 +25,23 @@ def locale_of(teams_locale: str | None) -> Locale:
     if teams_locale and teams_locale.lower().startswith("en"):
         return "en"
     return DEFAULT_LOCALE
+
+
+class _PluralFormatter(string.Formatter):
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, other = format_spec.split("|", 1)
+            return one if str(value) == "1" else other
+        return str(super().format_field(value, format_spec))
+
+
+_PLURAL = _PluralFormatter()
+
+
+def _fill(template: str, params: Mapping[str, object]) -> str:
+    if "|" in template and ":" in template:  # only then can it hold `{n:one|other}`
+        return _PLURAL.vformat(template, (), params)
+    return template.format_map(params)
 
 
 def _flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -60,7 +80,7 @@ class Catalog:
         template = self.raw(locale, key)
         if not isinstance(template, str):
             raise TypeError(f"catalog entry {key} is not a sentence")
-        return template.format_map(params) if params else template
+        return _fill(template, params) if params else template
 
     def words(self, key: str) -> list[str]:
         """A list entry gathered across every language (command words work in both)."""

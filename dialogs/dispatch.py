@@ -82,10 +82,10 @@ class Dispatcher:
         match = self._matcher.match(turn.text)
         t = self._services.catalog.translator(locale_of(turn.locale))
         if match is None:
-            shown = quoted(turn.text)
-            return await self._run(
-                turn, None, lambda ctx: _say(t("bot.unknown_command", text=shown))
-            )
+            said = self._matcher.addressed(turn.text).strip()
+            # A bare @mention says hello: the way on is ヘルプ, not 「」はわかりませんでした.
+            answer = t("bot.unknown_command", text=quoted(said)) if said else t("bot.mentioned")
+            return await self._run(turn, None, lambda ctx: _say(answer))
         return await self._run_command(turn, match.command, match.args)
 
     async def on_action(self, turn: Turn) -> Reply:
@@ -165,7 +165,7 @@ class Dispatcher:
                     data=data,
                 )
                 if coordinator_only and not await context.is_coordinator():
-                    reply = Reply.say(t("bot.coordinator_only"))
+                    reply = Reply.say(t(_refusal_key(turn)))
                 else:
                     reply = await handler(context)
                 if not fresh:
@@ -332,5 +332,13 @@ async def run_nested(ctx: Context, command_text: str) -> Reply:
     if match is None:
         return Reply.say(ctx.t("bot.unknown_command", text=quoted(command_text)))
     if match.command.coordinator_only and not await ctx.is_coordinator():
-        return Reply.say(ctx.t("bot.coordinator_only"))
+        return Reply.say(ctx.t(_refusal_key(ctx.turn)))
     return await match.command.handler(replace(ctx, args=match.args, data=None))
+
+
+def _refusal_key(turn: Turn) -> str:
+    # A group chat belongs to no team, so nobody coordinates there: a team owner is told where
+    # to go rather than that they lack a role they do have.
+    if turn.place.kind == "groupChat":
+        return "bot.coordinator_only_in_group_chat"
+    return "bot.coordinator_only"

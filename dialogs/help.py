@@ -18,11 +18,23 @@ from dialogs.turn import ChannelType
 router = Router()
 
 
-def build_help(t: Translator, services: Services, channel_type: ChannelType | None = None) -> Card:
+def build_help(
+    t: Translator,
+    services: Services,
+    channel_type: ChannelType | None = None,
+    *,
+    coordinator: bool = True,
+) -> Card:
+    """Every command with an example and its 試す button; for someone who is not a coordinator
+    the coordinators' commands are only named, in one line (their buttons would only say no)."""
     commands = []
+    for_coordinators: list[str] = []
     catalog = services.catalog
     for command in services.router.help_commands():
         prefix = f"commands.{command.id}"
+        if command.coordinator_only and not coordinator:
+            for_coordinators.append(t(f"{prefix}.title"))
+            continue
         keys = catalog.keys(t.locale)
         commands.append(
             CommandHelp(
@@ -43,6 +55,11 @@ def build_help(t: Translator, services: Services, channel_type: ChannelType | No
         purpose_title=t("help.purpose_title"),
         purpose=t("greeting.purpose", months=services.settings.retention_months),
         limits=channel_limits(t, channel_type),
+        coordinators_line=(
+            t("help.for_coordinators", commands=t("help.separator").join(for_coordinators))
+            if for_coordinators
+            else None
+        ),
     )
     return help_card(view)
 
@@ -72,9 +89,9 @@ def greeting_card(
 
 @router.command("help", order=0)
 async def show_help(ctx: Context) -> Reply:
-    return Reply.show(
-        build_help(ctx.t, ctx.services, await channel_type_of(ctx.session, ctx.turn.place))
-    )
+    channel_type = await channel_type_of(ctx.session, ctx.turn.place)
+    coordinator = await ctx.is_coordinator()
+    return Reply.show(build_help(ctx.t, ctx.services, channel_type, coordinator=coordinator))
 
 
 class TryData(BaseModel):

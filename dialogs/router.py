@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field, ValidationError
 
-from core.i18n import Catalog
+from core.i18n import LOCALES, Catalog
 from dialogs.replies import Message, Reply
 
 if TYPE_CHECKING:
@@ -166,10 +166,27 @@ class CommandMatcher:
                 raise ValueError(f"word {word!r} belongs to {owners[word]} and {command.id}")
         # Longest first: a subcommand's word always contains its parent's.
         self._entries = sorted(entries, key=lambda entry: len(entry[0]), reverse=True)
+        names = {
+            normalise(str(catalog.raw(locale, "bot.name"))).casefold()
+            for locale in LOCALES
+            if "bot.name" in catalog.keys(locale)
+        }
+        # `@IYO WORK ヘルプ` typed as text (copied from the docs into a personal chat, where no
+        # mention is needed): the bot's name, with or without its space, is not the command.
+        typed = "|".join(r"@ ?" + r" ?".join(map(re.escape, name.split(" "))) for name in names)
+        self._typed_name = re.compile(f"(?:{typed})(?![a-z0-9])") if names else None
+
+    def addressed(self, text: str) -> str:
+        """`text` without a leading `@IYO WORK` typed as plain text (not a Teams mention)."""
+        if self._typed_name is None:
+            return text
+        found = self._typed_name.match(normalise(text).casefold())
+        return _raw_rest(text, found.end()) if found else text
 
     def match(self, text: str) -> CommandMatch | None:
         """The command and what followed its word, exactly as typed (titles keep full-width
         letters and spacing; the argument parsers normalise what they recognise)."""
+        text = self.addressed(text)
         folded = normalise(text).casefold()
         for word, command in self._entries:
             length = _matched_length(folded, word)

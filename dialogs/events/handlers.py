@@ -40,10 +40,10 @@ async def create_by_command(ctx: Context) -> Reply:
     """`イベント作成 <title> <date> [time] [会場:…] [定員:…] [URL:…] [締切:…]`, or the form
     alone."""
     zone = ctx.services.settings.zone
+    if ctx.turn.place.kind != "channel":  # said before the form is filled in, not after
+        return Reply.say(ctx.t("events.create.channel_only"))
     if not ctx.args.strip():
         return Reply.show(event_creation_card(EventCreationView(), ctx.t))
-    if ctx.turn.place.kind != "channel":
-        return Reply.say(ctx.t("events.create.channel_only"))
     result = parse_event_command(ctx.args, ctx.clock.now(), zone)
     if isinstance(result, EventDraftErrors):
         return Reply.show(creation_errors_card(result, ctx.t, zone))

@@ -9,6 +9,7 @@ for the same day) sends nobody anything twice.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -34,6 +35,7 @@ REMIND_TASK = "event.remind"
 CLOSE_TASK = "event.registration_closed"
 
 router = Router()
+log = logging.getLogger(__name__)
 
 
 def task_key(event_id: int) -> str:
@@ -71,7 +73,9 @@ async def disarm_event_tasks(session: AsyncSession, event_id: int) -> None:
 async def remind(ctx: TaskContext, payload: dict[str, Any]) -> None:
     """Each registrant who is coming, or waiting for a seat, gets the day's details in their
     personal chat, in their language (@mentioned in the event's thread when the bot cannot
-    write to them personally); those who said 欠席 get nothing."""
+    write to them personally); those who said 欠席 get nothing. Run once the event has begun
+    (the bot was down at 09:00 the day before), it sends nothing: a reminder arriving during the
+    day, or with the thank-you afterwards, only confuses."""
     event = await load_event(ctx.session, int(payload["event_id"]))
     if event is None or event.state is not EventState.OPEN:
         return
@@ -80,6 +84,9 @@ async def remind(ctx: TaskContext, payload: dict[str, Any]) -> None:
     catalog = ctx.services.catalog
     settings = ctx.services.settings
     now = ctx.clock.now()
+    if now >= event.starts_at(settings.zone):
+        log.info("event %s: reminder skipped, the event began before it could be sent", event.id)
+        return
     thread = await event_thread(ctx.messenger, event)
     for registration in await registrations(ctx.session, event.id):
         if registration.status is Status.ABSENT:

@@ -76,6 +76,7 @@ class MessagesHeld:
     team_name: str | None
     channel_name: str | None
     count: int
+    general: bool = False  # the team's General channel (Teams sends no name for it)
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class ResolutionHeld:
     thread: str | None
     team_name: str | None
     channel_name: str | None
+    general: bool = False
 
 
 @dataclass(frozen=True)
@@ -203,12 +205,23 @@ async def _messages(session: AsyncSession, aad_object_id: str | None) -> tuple[M
     )
     held = []
     for channel_id, count in counts.tuples():
-        team, channel = await _channel_names(session, channel_id)
-        held.append(MessagesHeld(channel_id, team, channel, int(count)))
+        names = await _channel_names(session, channel_id)
+        held.append(MessagesHeld(channel_id, names.team, names.channel, int(count), names.general))
     return tuple(held)
 
 
-async def _channel_names(session: AsyncSession, channel_id: str) -> tuple[str | None, str | None]:
+@dataclass(frozen=True)
+class ChannelNames:
+    team: str | None
+    channel: str | None
+    general: bool
+
+
+async def _channel_names(session: AsyncSession, channel_id: str) -> ChannelNames:
+    """What people call a channel. Teams names the team and the channel only when the bot is
+    installed (in the General channel, whose id is the team's and which Teams sends without a
+    name), so another channel of the team finds its team's name on the General channel's row,
+    and a channel the bot only reads (RSC, Graph) through the team its posts belong to."""
     where = await session.scalar(
         select(Conversation)
         .where(
@@ -219,7 +232,25 @@ async def _channel_names(session: AsyncSession, channel_id: str) -> tuple[str | 
         )
         .limit(1)
     )
-    return (where.team_name, where.channel_name) if where else (None, None)
+    team_name = where.team_name if where else None
+    if team_name is None:
+        team_of_channel = (
+            Conversation.team_id == where.team_id
+            if where is not None and where.team_id
+            else Conversation.team_aad_group_id
+            == select(ChannelMessageRow.team_aad_group_id)
+            .where(ChannelMessageRow.channel_id == channel_id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        team_name = await session.scalar(
+            select(Conversation.team_name)
+            .where(team_of_channel, Conversation.team_name.is_not(None))
+            .order_by(Conversation.id)
+            .limit(1)
+        )
+    general = where is not None and where.team_id == channel_id
+    return ChannelNames(team_name, where.channel_name if where else None, general)
 
 
 async def _resolutions(session: AsyncSession, person_key: str) -> tuple[ResolutionHeld, ...]:
@@ -236,10 +267,18 @@ async def _resolutions(session: AsyncSession, person_key: str) -> tuple[Resoluti
     )
     held = []
     for row, subject, text in rows.tuples():
-        team, channel = await _channel_names(session, row.channel_id)
+        names = await _channel_names(session, row.channel_id)
         thread = _snippet(subject or text or "") or None
         held.append(
-            ResolutionHeld(row.channel_id, row.root_id, row.resolved, thread, team, channel)
+            ResolutionHeld(
+                row.channel_id,
+                row.root_id,
+                row.resolved,
+                thread,
+                names.team,
+                names.channel,
+                names.general,
+            )
         )
     return tuple(held)
 

@@ -168,8 +168,13 @@ def _capped(lines: list[str], t: Translator) -> tuple[str, ...]:
 
 
 def _channel(held: MessagesHeld | ResolutionHeld, t: Translator) -> str:
-    names = [name for name in (held.team_name, held.channel_name) if name]
-    return " / ".join(names) if names else t("mydata.messages.channel_id", id=held.channel_id)
+    """The channel as people know it, never its id: `チーム / チャネル`, `チーム（一般）`."""
+    if held.channel_name:
+        return " / ".join(name for name in (held.team_name, held.channel_name) if name)
+    if held.team_name:
+        key = "mydata.messages.general" if held.general else "mydata.messages.team_channel"
+        return t(key, team=held.team_name)
+    return t("mydata.messages.unnamed")
 
 
 def _resolution(held: ResolutionHeld, t: Translator) -> str:

@@ -217,12 +217,13 @@ class TestInAPersonalChat:
             DATABASE_URL=database_url, MicrosoftAppId="", COORDINATOR_IDS=TARO.aad_object_id
         )
 
-    async def test_the_form_opens_but_the_event_is_created_in_a_channel(
+    async def test_the_event_is_created_in_a_channel_which_is_said_before_any_form(
         self, bot: RunningBot, activities: Activities, connector: FakeConnector
     ) -> None:
         await bot.send(activities.personal_message("イベント作成"))
-        [form] = await connector.wait_for_sent(1)
-        assert "IYO WORK（イベント）を作成" in card_text(form.card or {})
+        [first] = await connector.wait_for_sent(1)
+        assert first.card is None
+        assert "チームのチャネルで作成してください" in (first.text or "")
 
         await bot.send(activities.personal_message(ONE_LINE))
         [_, answer] = await connector.wait_for_sent(2)

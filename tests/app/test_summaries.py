@@ -304,7 +304,7 @@ async def test_who_to_ask_suggests_the_peer_who_answered(
     text = card_text(card)
     assert "誰に聞く" in text
     assert "宇和島 次郎（宇和島市）" in text
-    assert "似た質問に 1 件回答（うち 1 件は解決につながった回答）" in text
+    assert "似た質問に 1 件回答（うち 1 件はお礼を受けたか、要約で主な回答に選ばれた回答）" in text
 
 
 async def test_without_history_the_answer_says_so_in_one_line(

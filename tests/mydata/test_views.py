@@ -96,7 +96,7 @@ def test_every_kind_of_data_in_english() -> None:
             RegistrationHeld(1, "IYO WORK #2", date(2026, 12, 15), Status.WAITLISTED, True),
         ),
         feedback=(FeedbackHeld(1, "IYO WORK #1", date(2026, 12, 1), anonymous=True),),
-        messages=(MessagesHeld("19:general", "Ehime IT", None, 4),),
+        messages=(MessagesHeld("19:general", "Ehime IT", None, 4, general=True),),
         audit=(AuditHeld("export.download", 2), AuditHeld("something.new", 1)),
     )
     text = card_text(mydata_card(mydata_view(everything, EN, JST, NOW, 24)))
@@ -105,7 +105,7 @@ def test_every_kind_of_data_in_english() -> None:
         "Year-end party (open)",
         "IYO WORK #2 Tue 12/15 (waitlisted)",
         "IYO WORK #1 Tue 12/1 (answered anonymously)",
-        "Ehime IT: 4",
+        "Ehime IT (General): 4",
         "Export downloaded: 2",
         "something.new: 1",
         "Imabari",
@@ -148,5 +148,5 @@ def test_solved_marks_name_their_thread_literally_or_say_its_first_post_is_gone(
 
     runs = [b["text"] for b in blocks(card) if b.get("type") == "TextRun"]
     assert "・[急ぎ](https://evil.example) VPN（愛媛 / 一般・解決済みにした）" in runs
-    assert "・最初の投稿が削除されたスレッド（チャネル 19:unknown・未解決に戻した）" in runs
+    assert "・最初の投稿が削除されたスレッド（名前のわからないチャネル・未解決に戻した）" in runs
     assert "スレッドの解決済みの記録（2件）" in card_text(card)
