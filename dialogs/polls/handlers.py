@@ -98,6 +98,13 @@ async def create_from_form(ctx: Context) -> Reply:
     return Reply.show(_notice_card(ctx.t("polls.flow.created", title=stored.poll.title)))
 
 
+# Why an answer is refused, as the person would want to hear it.
+_NOT_OPEN = {
+    PollState.DECIDED: "polls.flow.not_open_decided",
+    PollState.CANCELLED: "polls.flow.not_open_cancelled",
+}
+
+
 @router.verb(VERB_ANSWER, data=AnswerRef)
 async def answer(ctx: Context) -> Reply:
     """回答する: store the sender's answer, return their own view and refresh the shared card.
@@ -112,7 +119,9 @@ async def answer(ctx: Context) -> Reply:
     poll = stored.poll
     now = ctx.clock.now()
     if poll.state is not PollState.OPEN or (poll.deadline is not None and now >= poll.deadline):
-        return Reply.show(error_card(ctx.t("polls.flow.not_open"), ctx.t))
+        return Reply.show(
+            error_card(ctx.t(_NOT_OPEN.get(poll.state, "polls.flow.not_open")), ctx.t)
+        )
     parsed = read_answer(ctx.turn.data, poll.candidates)
     if isinstance(parsed, AnswerError):
         return Reply.show(error_card(explain_answer(parsed, ctx.t), ctx.t, poll_id=poll.id))

@@ -184,7 +184,7 @@ async def test_cancelling_stops_the_poll(
 
     await shared_card_showing(bot, connector, "この日程調整は中止されました。")
     refused = invoke_card(await bot.send(answer_activity(activities, post, JIRO, choice_1="no")))
-    assert "締め切られている" in card_text(refused)
+    assert "この日程調整は中止されたため、回答できません。" in card_text(refused)
     assert await _count(database, PollAnswerRow) == 0
     await connector.wait_for_sent(3)
     [told] = replies_in(connector, post)
@@ -224,7 +224,7 @@ async def test_deciding_creates_the_iyo_work_day_with_its_calendar_file(
 
     # Decided means closed: no more answers, and a second decision changes nothing.
     late = invoke_card(await bot.send(answer_activity(activities, post, JIRO, choice_1="no")))
-    assert "締め切られている" in card_text(late)
+    assert "この日程調整は日程が決まったため、回答の受付を終えています。" in card_text(late)
     again = invoke_card(await press(bot, activities, post, "poll.decide.confirm", candidate_id=3))
     assert "すでに決定しています" in card_text(again)
     assert await _count(database, EventRow) == 1
