@@ -36,6 +36,9 @@ def test_a_coordinator_posts_the_digest_now_and_it_appears_as_a_new_post(
     channel = playground.open_channel("情シス相談")
     poll = channel.post(f"日程調整 {title} {day.month}/{day.day}")
     assert title in poll.wait_for_bot_text(title)
+    # The poll's card is a post of its own; let it land before starting the next post (once,
+    # under load, the reply to 設定 never showed when it was posted while this one arrived).
+    channel.thread_with_card(title)
 
     # 設定 opens the channel's settings card; 今すぐ投稿 posts today's digest.
     settings = channel.post("設定")
