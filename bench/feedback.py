@@ -259,6 +259,11 @@ async def measure_app(people: Crowd, repeat: int, logs: Path) -> AppRun:
         # The team's roster: in a personal chat a person sees the events of their teams only.
         members = [TARO, *people.people, *(who for who, _ in people.silent)]
         connector.set_roster(TEAM.id, [who.roster_member() for who in members])
+        # The bot is installed in the team, as Teams tells it: that is how it knows the team.
+        installed = activities.conversation_update_bot_added()
+        async with session.post(f"{app}/api/messages", json=installed) as response:
+            if response.status >= 300:
+                run.problems.append(f"install: HTTP {response.status}")
         event_id = await _seed(url, people)
         await _submit_all(session, app, activities, people, event_id, run)
 

@@ -85,19 +85,27 @@ class Coordinators:
             if c.team_id
         ]
 
-    async def _members(self, address: Address) -> list[Member]:
+    async def members(self, address: Address) -> list[Member]:
+        """The team's (or channel's) roster as read within the last few minutes: a `Roster`
+        for the checks of who belongs where (dialogs.platform.scope), so that 500 people
+        pressing a button in their personal chats read a 500-person roster once, not 500
+        times. Raises `DeliveryError` when it cannot be read (nothing is cached then)."""
         key = address.team_id or address.conversation_id
         now = self._clock.now()
         cached = self._cache.get(key)
         if cached and now - cached[0] < self._cache_for:
             return cached[1]
-        try:
-            members = await self._roster.members(address)
-        except DeliveryError:
-            log.warning("roster of %s unavailable; owners not recognised this time", key)
-            return []
+        members = await self._roster.members(address)
         self._cache[key] = (now, members)
         return members
+
+    async def _members(self, address: Address) -> list[Member]:
+        try:
+            return await self.members(address)
+        except DeliveryError:
+            key = address.team_id or address.conversation_id
+            log.warning("roster of %s unavailable; owners not recognised this time", key)
+            return []
 
 
 def _same(member: Member, person: Person) -> bool:

@@ -74,7 +74,10 @@ class Scope:
 
 async def turn_scope(ctx: Context) -> Scope:
     """What the sender of this turn may see from where they wrote."""
-    return await scope_of(ctx.session, ctx.services.roster, ctx.turn.actor, ctx.turn.place)
+    # The rosters as read in the last few minutes (the coordinators' cache): a crowd pressing
+    # buttons in personal chats must not read the team's roster once per press.
+    roster = ctx.services.coordinators
+    return await scope_of(ctx.session, roster, ctx.turn.actor, ctx.turn.place)
 
 
 async def scope_of(session: AsyncSession, roster: Roster, person: Person, place: Place) -> Scope:
