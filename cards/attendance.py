@@ -70,6 +70,7 @@ class RegistrationView:
     errors: tuple[str, ...] = ()  # what is wrong with what they sent
     offer_online: bool = False  # waitlisted: the button to take オンライン instead
     calendar_url: str | None = None  # the event's .ics, once registered
+    meeting_url: str | None = None  # the meeting link, once registered online
     # A coordinator changing someone else's registration: whose (key and name).
     for_person: str | None = None
     for_name: str | None = None
@@ -161,6 +162,8 @@ def registration_card(view: RegistrationView, t: Translator) -> Card:
     actions = [execute(t("attendance.card.submit"), verb, data, style="positive")]
     if view.calendar_url:
         actions.append(open_url(t("attendance.card.calendar"), view.calendar_url))
+    if view.meeting_url:
+        actions.append(open_url(t("events.card.join_online"), view.meeting_url))
     return card(body, actions)
 
 
@@ -169,32 +172,28 @@ class EventOption:
     event_id: int
     title: str
     when: str
+    # Registration has closed for this reader: the note (catalog text) says so in place of
+    # the 参加登録 button, which would only lead to a refusal.
+    closed_note: str | None = None
 
 
 def event_choice_card(options: tuple[EventOption, ...], t: Translator) -> Card:
-    """Several days are open: which one to register for."""
-    body: list[Element] = [heading(t("attendance.choose.heading"), size="Medium")]
+    """The upcoming days: which one to register for; those closed say so, without a button.
+    When none takes registrations the heading says that instead of asking to choose."""
+    some_open = any(option.closed_note is None for option in options)
+    title = t("attendance.choose.heading") if some_open else t("attendance.flow.no_events")
+    body: list[Element] = [heading(title, size="Medium")]
     for option in options:
-        body.append(
-            {
-                "type": "Container",
-                "separator": True,
-                "items": [
-                    plain((option.title, {"weight": "Bolder"})),
-                    plain((option.when, {"size": "Small"})),
-                    {
-                        "type": "ActionSet",
-                        "actions": [
-                            execute(
-                                t("attendance.choose.open"),
-                                VERB_VIEW,
-                                {"event_id": option.event_id},
-                            )
-                        ],
-                    },
-                ],
-            }
-        )
+        items: list[Element] = [
+            plain((option.title, {"weight": "Bolder"})),
+            plain((option.when, {"size": "Small"})),
+        ]
+        if option.closed_note is not None:
+            items.append(paragraph(option.closed_note, subtle=True, size="Small"))
+        else:
+            button = execute(t("attendance.choose.open"), VERB_VIEW, {"event_id": option.event_id})
+            items.append({"type": "ActionSet", "actions": [button]})
+        body.append({"type": "Container", "separator": True, "items": items})
     return card(body)
 
 

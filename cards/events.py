@@ -45,6 +45,9 @@ class EventView:
     venue: str | None = None
     capacity: int | None = None
     meeting_url: str | None = None
+    # The オンラインで参加 button (the meeting link): only on the card returned to someone
+    # registered online. The channel's card says there is a link and that it goes to them.
+    join_online: bool = False
     headline: str | None = None  # catalog text above the title, e.g. "日程が決まりました"
     cancelled: bool = False
     event_id: int | None = None  # set: the card has the 参加登録 and コーディネーター用 buttons
@@ -95,7 +98,7 @@ def event_card(view: EventView, t: Translator) -> Card:
             execute(t("attendance.event.register"), VERB_REGISTER_OPEN, register, style="positive")
         )
     actions.append(open_url(t("events.card.calendar"), view.calendar_url))
-    if view.meeting_url:
+    if view.meeting_url and view.join_online and not view.cancelled:
         actions.append(open_url(t("events.card.join_online"), view.meeting_url))
     if view.event_id is not None:
         # Everyone sees it; the server answers only coordinators (the verb is coordinator-only).

@@ -47,22 +47,36 @@ class EventRef(BaseModel):
 
 @router.command("register", order=20)
 async def register_command(ctx: Context) -> Reply:
-    """`参加登録`: the next open day's registration card, or the choice when several are open.
+    """`参加登録`: the next day's registration card, or the choice when several are ahead.
     In a channel the card is posted for everyone to use, so it carries nobody's data. Only the
-    days of this team (in a personal chat: of the person's teams) are offered."""
+    days of this team (in a personal chat: of the person's teams) are offered; a day that is
+    over is not, and one whose registration has closed is listed as closed, without the button
+    that would only lead to a refusal (a coordinator keeps it in their own chat)."""
     zone = ctx.services.settings.zone
-    today = ctx.clock.now().astimezone(zone).date()
-    events = await open_events(ctx.session, today, within=await turn_scope(ctx))
+    now = ctx.clock.now()
+    today = now.astimezone(zone).date()
+    upcoming = await open_events(ctx.session, today, within=await turn_scope(ctx))
+    events = [event for event in upcoming if now < event.ends_at(zone)]
     if not events:
         return Reply.say(ctx.t("attendance.flow.no_events"))
-    if len(events) > 1:
-        return Reply.show(event_choice_card(event_options(events, ctx.t), ctx.t))
-    event = events[0]
-    if ctx.turn.place.kind != "personal":
-        return Reply.show(_card(ctx, event))
-    if (refusal := await _closed(ctx, event)) is not None:
-        return refusal
-    return Reply.show(await _own_card(ctx, event))
+    personal = ctx.turn.place.kind == "personal"
+    if len(events) == 1 and (personal or now < events[0].registration_deadline):
+        event = events[0]
+        if not personal:
+            return Reply.show(_card(ctx, event))
+        if (refusal := await _closed(ctx, event)) is not None:
+            return refusal
+        return Reply.show(await _own_card(ctx, event))
+    # A closed day is listed rather than left out: someone looking for it should not take the
+    # next day's card for its own.
+    closed: set[int] = set()
+    for event in events:
+        if now >= event.registration_deadline and not (
+            personal and await ctx.manages(event.conversation_id)
+        ):
+            closed.add(event.id)
+    options = event_options(events, ctx.t, closed=frozenset(closed))
+    return Reply.show(event_choice_card(options, ctx.t))
 
 
 @router.verb(VERB_VIEW, data=EventRef)
@@ -162,14 +176,24 @@ async def _register(ctx: Context, event: Event, choice: Choice) -> Reply:
         event,
         saved.seated_others,
         because=ctx.turn.activity_id,
+        now=now,
     )
-    await refresh_event_card(ctx.messenger, event)
-    key = "changed" if saved.previous is not None else "saved"
+    before, after = saved.previous, saved.registration
+    unchanged = before is not None and _standing(before) == _standing(after)
+    # 登録する pressed again with the same choice: the card everyone sees stays as it is.
+    if not unchanged or before is None or before.name != after.name or saved.seated_others:
+        await refresh_event_card(ctx.messenger, event)
+    key = "saved" if before is None else "unchanged" if unchanged else "changed"
     notices = (Notice(ctx.t(f"attendance.flow.{key}")),)
     return Reply.show(await _own_card(ctx, event, notices=notices))
 
 
 # --- helpers -------------------------------------------------------------------------------
+
+
+def _standing(registration: Registration) -> tuple[object, ...]:
+    """What the person chose and what the bot decided (not when, nor their display name)."""
+    return (registration.choice(), registration.status, registration.position)
 
 
 async def _event(ctx: Context) -> Event | Reply:
@@ -186,13 +210,16 @@ async def _event(ctx: Context) -> Event | Reply:
 async def _closed(ctx: Context, event: Event) -> Reply | None:
     """After the registration deadline only the day's coordinators may still register or
     change their own (others' through dialogs/attendance/on_behalf.py). Others are told so,
-    with where they stand."""
-    if ctx.clock.now() < event.registration_deadline or await ctx.manages(event.conversation_id):
+    with where they stand; once the day is over, just that it is over."""
+    now = ctx.clock.now()
+    if now < event.registration_deadline or await ctx.manages(event.conversation_id):
         return None
+    if now >= event.ends_at(ctx.services.settings.zone):
+        return _refuse(ctx, "over", event)
     own = await store.registration_of(ctx.session, event.id, ctx.turn.actor.key)
     message = ctx.t("attendance.flow.closed")
     if own is not None:
-        message = f"{message}\n\n{status_notice(own, ctx.t).text}"
+        message = f"{message}\n\n{status_notice(own, ctx.t, closed=True).text}"
     return Reply.show(refusal_card(message, ctx.t, title=event.title))
 
 

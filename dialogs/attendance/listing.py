@@ -107,7 +107,7 @@ async def participation_command(ctx: Context) -> Reply:
 
 async def event_asked_for(ctx: Context) -> Event | None:
     """The event named after the command, else the one of this thread, else the next open
-    one, else the latest past one (see `roster.find_event`)."""
+    one, else the latest past one, else the latest cancelled one (see `roster.find_event`)."""
     place = ctx.turn.place
     in_channel = place.kind != "personal"
     return await find_event(

@@ -4,6 +4,7 @@ pressing anything: a seat came free and is now theirs."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,14 +25,19 @@ async def tell_seated(
     seated: Iterable[Registration],
     *,
     because: str,
+    now: datetime | None = None,
 ) -> None:
     """A personal message to each newly seated person, in their language. `because` names
     what freed the seat (the activity id, say) so a repeated enqueue sends nothing twice; when
-    no personal chat can be opened they are @mentioned in the event's thread instead."""
+    no personal chat can be opened they are @mentioned in the event's thread instead. Seated
+    after the registration deadline (`now` past it), they can no longer change on the card, so
+    the message sends them to a coordinator instead."""
+    closed = now is not None and now >= event.registration_deadline
+    key = "attendance.flow.seated_closed" if closed else "attendance.flow.seated"
     for registration in seated:
         person = await get_person(session, registration.person_key)
         t = catalog.translator(locale_of(person.locale if person else event.locale))
-        text = t("attendance.flow.seated", title=literal(event.title), when=when_label(event, t))
+        text = t(key, title=literal(event.title), when=when_label(event, t))
         thread = None
         if event.thread_outbox_id is not None:
             thread = (await messenger.delivery(event.thread_outbox_id)).activity_id

@@ -25,7 +25,12 @@ from dialogs.attendance import store
 from dialogs.attendance.inputs import ErrorCode, Form, FormErrors, read_choice
 from dialogs.attendance.model import Registration
 from dialogs.attendance.notices import tell_seated
-from dialogs.attendance.views import form_values, municipality_name, registration_view
+from dialogs.attendance.views import (
+    form_values,
+    municipality_name,
+    registration_view,
+    status_notice,
+)
 from dialogs.context import Context
 from dialogs.events.model import Event, EventState
 from dialogs.events.store import load_event
@@ -124,6 +129,7 @@ async def save_for(ctx: Context) -> Reply:
         event,
         saved.seated_others,
         because=ctx.turn.activity_id,
+        now=now,
     )
     await _tell_person(ctx, event, saved.registration)
     await refresh_event_card(ctx.messenger, event)
@@ -174,10 +180,9 @@ async def _tell_person(ctx: Context, event: Event, registration: Registration) -
     where they stand now."""
     person = await get_person(ctx.session, registration.person_key)
     t = ctx.services.catalog.translator(locale_of(person.locale if person else event.locale))
-    if registration.position is not None:
-        standing = t("attendance.status.waitlisted", position=registration.position)
-    else:
-        standing = t(f"attendance.status.{registration.status.value}")
+    # Past the deadline the card no longer takes their changes: waiting offers no switch.
+    closed = ctx.clock.now() >= event.registration_deadline
+    standing = status_notice(registration, t, closed=closed).text
     text = t(
         "attendance.flow.on_behalf.told",
         title=literal(event.title),

@@ -173,9 +173,9 @@ async def find_event(
     """The event a list or an export is about. `reference` (as typed after the command) names
     one by number (`3`, `#3`) or by part of its title; without it, the event whose thread the
     command was written in, else the next open one (today's included), else the latest past
-    one. Among several with the title, the same order: the next open, else the latest past.
-    Cancelled events are found by number only. With `within`, only that scope's events are
-    found, by number too (team separation)."""
+    one, else the latest cancelled one (its list says it was cancelled: "there is none" would
+    be wrong). Among several with the title, the same order. With `within`, only that scope's
+    events are found, by number too (team separation)."""
     reference = reference.strip()
     number = _EVENT_NUMBER.match(reference)
     if number:
@@ -216,7 +216,8 @@ async def event_in_thread(
 
 
 async def _first(session: AsyncSession, query: Select[int], today: date) -> int | None:
-    """The next open event among `query`'s, else the latest past one (not cancelled)."""
+    """The next open event among `query`'s, else the latest past one (not cancelled), else
+    the latest cancelled one."""
     is_open = EventRow.state == EventState.OPEN.value
     upcoming = await session.scalar(
         query.where(is_open, EventRow.day >= today)
@@ -230,4 +231,11 @@ async def _first(session: AsyncSession, query: Select[int], today: date) -> int 
         .order_by(EventRow.day.desc(), EventRow.start_time.desc(), EventRow.id.desc())
         .limit(1)
     )
-    return int(past) if past is not None else None
+    if past is not None:
+        return int(past)
+    cancelled = await session.scalar(
+        query.where(EventRow.state == EventState.CANCELLED.value)
+        .order_by(EventRow.day.desc(), EventRow.start_time.desc(), EventRow.id.desc())
+        .limit(1)
+    )
+    return int(cancelled) if cancelled is not None else None

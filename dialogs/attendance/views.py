@@ -49,10 +49,12 @@ def form_values(
     return FormValues()
 
 
-def status_notice(own: Registration, t: Translator) -> Notice:
-    """Where the person stands: seated, waiting (with their place in line), online, absent."""
+def status_notice(own: Registration, t: Translator, *, closed: bool = False) -> Notice:
+    """Where the person stands: seated, waiting (with their place in line), online, absent.
+    `closed`: registration has closed for them, so waiting offers no switch to online."""
     if own.status is Status.WAITLISTED:
-        return Notice(t("attendance.status.waitlisted", position=own.position or 1), "Warning")
+        key = "waitlisted_closed" if closed else "waitlisted"
+        return Notice(t(f"attendance.status.{key}", position=own.position or 1), "Warning")
     return Notice(t(f"attendance.status.{own.status.value}"))
 
 
@@ -87,10 +89,18 @@ def registration_view(
         errors=tuple(t(f"attendance.errors.{code}") for code in errors),
         offer_online=own is not None and own.status is Status.WAITLISTED,
         calendar_url=calendar_url(base_url, event.token) if own and own.attending else None,
+        meeting_url=event.meeting_url if own and own.status is Status.ONLINE else None,
         for_person=for_person.person_key if for_person else None,
         for_name=for_person.name if for_person else None,
     )
 
 
-def event_options(events: list[Event], t: Translator) -> tuple[EventOption, ...]:
-    return tuple(EventOption(e.id, e.title, when_label(e, t)) for e in events)
+def event_options(
+    events: list[Event], t: Translator, *, closed: frozenset[int] = frozenset()
+) -> tuple[EventOption, ...]:
+    """The days to choose from; those whose ids are in `closed` say registration has closed."""
+    note = t("attendance.choose.closed")
+    return tuple(
+        EventOption(e.id, e.title, when_label(e, t), note if e.id in closed else None)
+        for e in events
+    )

@@ -47,7 +47,7 @@ from dialogs.context import Context
 from dialogs.events.calendar import calendar_url
 from dialogs.events.creation import EventDraftErrors, EventForm, FieldName, validate_event_form
 from dialogs.events.handlers import closed_day_note, explain
-from dialogs.events.model import Event, EventDraft, EventState
+from dialogs.events.model import Event, EventDraft, EventState, default_registration_deadline
 from dialogs.events.store import cancel_event, load_event
 from dialogs.events.tasks import (
     arm_event_tasks,
@@ -143,11 +143,20 @@ async def save_edit(ctx: Context) -> Reply:
     seated = await fill_free_seats(ctx.session, updated.id, now)
     services = ctx.services
     await tell_seated(
-        ctx.session, ctx.messenger, services.catalog, updated, seated, because=ctx.turn.activity_id
+        ctx.session,
+        ctx.messenger,
+        services.catalog,
+        updated,
+        seated,
+        because=ctx.turn.activity_id,
+        now=now,
     )
     told = await _tell_changed(ctx, event, updated)
     await refresh_event_card(ctx.messenger, updated)
     notice = ctx.t("events.admin.saved_told", count=told) if told else ctx.t("events.admin.saved")
+    if _deadline_followed(ctx.turn.data, event, updated, zone):
+        deadline = moment_label(updated.registration_deadline, zone, ctx.t)
+        notice = f"{notice} {ctx.t('events.admin.deadline_followed', deadline=deadline)}"
     if (note := closed_day_note(updated.day, ctx.t)) is not None:
         notice = f"{notice} {note}"
     return Reply.show(_menu(ctx, updated, notice))
@@ -202,19 +211,47 @@ def prefilled(event: Event, zone: tzinfo) -> EventForm:
 def read_edit(
     fields: Mapping[str, object], event: Event, now: datetime, zone: tzinfo
 ) -> EventDraft | EventDraftErrors:
-    """The edit form's inputs, checked as on creation. A deadline that has passed and was left
-    as it was stays (registration stays closed); typing another one reopens registration."""
+    """The edit form's inputs, checked as on creation. The deadline field left as it was:
+    a default deadline (what a blank field gives, see `has_default_deadline`) follows a new
+    date or time as if the field were blank; a deadline that has passed stays (registration
+    stays closed), also when the day moves so close that its new default has passed too.
+    A deadline typed by the coordinator stays as typed and is checked against the new date.
+    Typing another deadline uses it (reopening registration when it was closed)."""
     typed = fields.get("deadline")
     deadline = typed.strip() if isinstance(typed, str) else ""
-    keep = now >= event.registration_deadline and deadline == moment_text(
-        event.registration_deadline, zone
-    )
-    if not keep:
+    if deadline != moment_text(event.registration_deadline, zone):
+        return validate_event_form(fields, now, zone)
+    closed = now >= event.registration_deadline
+    if not closed and not has_default_deadline(event, zone):
         return validate_event_form(fields, now, zone)
     result = validate_event_form({**fields, "deadline": ""}, now, zone)
     if isinstance(result, EventDraftErrors):
         return dataclasses.replace(result, form=dataclasses.replace(result.form, deadline=deadline))
+    moved = (result.day, result.start) != (event.day, event.start)
+    follows = moved and has_default_deadline(event, zone)
+    if follows and not (closed and default_registration_deadline(result.day, zone) <= now):
+        return result  # the new date's default deadline
     return dataclasses.replace(result, registration_deadline=event.registration_deadline)
+
+
+def has_default_deadline(event: Event, zone: tzinfo) -> bool:
+    """Whether the event's deadline is the one a blank deadline field gives for its date: the
+    last business day before it at 17:00, or the start for a day created at short notice.
+    Nothing stores how the deadline came about; a coordinator who typed exactly the default
+    gets the same treatment, which is what they meant anyway."""
+    deadline = event.registration_deadline
+    return deadline in (default_registration_deadline(event.day, zone), event.starts_at(zone))
+
+
+def _deadline_followed(
+    fields: Mapping[str, object], before: Event, after: Event, zone: tzinfo
+) -> bool:
+    """The deadline moved although its field was left as it was (it followed the date)."""
+    typed = fields.get("deadline")
+    left = isinstance(typed, str) and typed.strip() == moment_text(
+        before.registration_deadline, zone
+    )
+    return left and after.registration_deadline != before.registration_deadline
 
 
 def _unchanged(event: Event, draft: EventDraft) -> bool:
@@ -399,4 +436,12 @@ def _edit_card(
     return edit_card(view, ctx.t)
 
 
-__all__ = ["EventAdminRef", "change_lines", "prefilled", "read_edit", "router", "update_event"]
+__all__ = [
+    "EventAdminRef",
+    "change_lines",
+    "has_default_deadline",
+    "prefilled",
+    "read_edit",
+    "router",
+    "update_event",
+]

@@ -131,7 +131,10 @@ def reminder_text(
         lines.append(t("events.reminder.venue", venue=literal(event.venue)))
     lines.append(t("events.reminder.mode", mode=_mode(registration, t)))
     if registration.status is Status.WAITLISTED:
-        lines.append(t("events.reminder.waitlisted"))
+        closed = now >= event.registration_deadline  # no switching to online any more
+        lines.append(
+            t("events.reminder.waitlisted_closed" if closed else "events.reminder.waitlisted")
+        )
     elif registration.status is Status.ONLINE:
         if event.meeting_url:
             lines.append(t("events.reminder.meeting_url", url=literal_url(event.meeting_url)))

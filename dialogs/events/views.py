@@ -57,7 +57,8 @@ def event_view(
     own: Registration | None = None,
 ) -> EventView:
     """The event card's view: facts, the counts and names of those `registered` (nobody yet
-    for a new event), whether registration has closed, and the 参加登録 button."""
+    for a new event), whether registration has closed, and the 参加登録 button. The meeting
+    link is a button only on the view of someone (`own`) registered online."""
     return EventView(
         title=event.title,
         when=when_label(event, t),
@@ -66,6 +67,7 @@ def event_view(
         venue=event.venue,
         capacity=event.capacity,
         meeting_url=event.meeting_url,
+        join_online=own is not None and own.status is Status.ONLINE,
         headline=headline,
         cancelled=event.state is EventState.CANCELLED,
         event_id=event.id,

@@ -213,7 +213,7 @@ async def _registrations(
         if upcoming:
             seated = await fill_free_seats(session, event.id, now)
             await tell_seated(
-                session, messenger, catalog, event, seated, because=f"mydata:{because}"
+                session, messenger, catalog, event, seated, because=f"mydata:{because}", now=now
             )
         await refresh_event_card(messenger, event)
     return removed, anonymised

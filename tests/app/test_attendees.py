@@ -184,6 +184,20 @@ async def test_the_list_is_of_the_next_day_unless_the_thread_or_the_words_say_wh
     assert "第3回 今治開催" in shown(last)
 
 
+async def test_after_the_only_day_is_cancelled_the_list_says_it_was_cancelled(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database_url: str
+) -> None:
+    called_off = await an_event(database_url, bot.clock.now(), date(2026, 12, 10), "第3回")
+    await cancel(database_url, called_off, bot.clock.now())
+
+    answer = await ask(bot, connector, activities.channel_message("参加者一覧", from_=JIRO))
+
+    assert "IYO WORK がまだありません。" not in (answer.text or "")
+    shown = card_text(answer.card or {})
+    assert "第3回" in shown and "12/10(木)" in shown
+    assert "この IYO WORK は中止になりました。" in shown
+
+
 async def test_the_list_in_a_polls_thread_is_of_the_day_decided_there(
     bot: RunningBot, activities: Activities, connector: FakeConnector, database_url: str
 ) -> None:

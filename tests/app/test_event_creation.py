@@ -109,7 +109,18 @@ async def test_the_form_alone_then_filled_in_with_a_meeting_url(
     [_, post] = await connector.wait_for_sent(2)
     assert post.reply_to_id is None
     assert "12/10(木) 13:00–17:00" in card_text(post.card or {})
-    assert link(post.card or {}, "オンラインで参加") == "https://example.com/m"
+    # The link goes to those registered online: the channel's card only says there is one.
+    assert "あり（オンラインで登録した人にURLをお知らせします）" in card_text(post.card or {})
+    assert "オンラインで参加" not in str(post.card)
+    online = {"event_id": 1, "mode": "online", "municipality": "imabari"}
+    registered = invoke_card(
+        await bot.send(activities.invoke_action("event.register", online, from_=HANAKO))
+    )
+    assert link(registered, "オンラインで参加") == "https://example.com/m"
+    own = invoke_card(
+        await bot.send(activities.invoke_action("event.card.own", {"event_id": 1}, from_=HANAKO))
+    )
+    assert link(own, "オンラインで参加") == "https://example.com/m"
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])

@@ -186,6 +186,90 @@ async def test_after_the_deadline_an_edit_keeps_registration_closed_unless_it_is
     assert event.registration_deadline == datetime(2026, 12, 15, 8, 0, tzinfo=JST)
 
 
+async def test_a_default_deadline_moves_with_the_date_later_or_earlier(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database: Database
+) -> None:
+    announcement = await a_decided_day(bot, activities, connector)  # 12/15, closes 12/14 17:00
+
+    later = await edit(bot, activities, announcement, date="12/22 13:00-17:00")
+
+    assert "参加登録の締切は、日付に合わせて 12/21(月) 17:00 に変わりました。" in card_text(later)
+    assert "参加登録の締切: \n12/21(月) 17:00" in card_text(later)
+    assert await stored_deadline(database) == datetime(2026, 12, 21, 17, 0, tzinfo=JST)
+    assert await closing_due(database) == datetime(2026, 12, 21, 17, 0, tzinfo=JST)
+    shared = await event_card_showing(bot, connector, announcement, "12/21(月) 17:00")
+    calendar = await bot.get(urlsplit(buttons(shared)["カレンダーに追加"]["url"]).path)
+    [vevent] = icalendar.Calendar.from_ical(calendar.body).walk("VEVENT")
+    assert "参加登録の締切: 2026年12月21日(月) 17:00" in str(vevent["DESCRIPTION"])
+    bot.clock.set(datetime(2026, 12, 15, 10, 0, tzinfo=JST))  # past the old deadline
+    late = await register(bot, activities, announcement, HANAKO, **on_site("imabari"))
+    assert "参加登録しました。" in card_text(late)
+
+    bot.clock.set(datetime(2026, 11, 26, 10, 0, tzinfo=JST))
+    earlier = await edit(bot, activities, announcement, date="12/1 13:00-17:00")
+
+    assert "変更を保存し、1名に個別にお知らせしました。" in card_text(earlier)
+    assert "参加登録の締切: \n11/30(月) 17:00" in card_text(earlier)
+    assert await stored_deadline(database) == datetime(2026, 11, 30, 17, 0, tzinfo=JST)
+    assert await closing_due(database) == datetime(2026, 11, 30, 17, 0, tzinfo=JST)
+
+
+async def test_a_typed_deadline_stays_as_typed_when_the_date_moves(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database: Database
+) -> None:
+    announcement = await a_decided_day(bot, activities, connector)
+    await edit(bot, activities, announcement, deadline="2026-12-11 12:00")
+
+    later = await edit(bot, activities, announcement, date="12/22 13:00-17:00")
+
+    assert "変更を保存しました。" in card_text(later) and "日付に合わせて" not in card_text(later)
+    assert await stored_deadline(database) == datetime(2026, 12, 11, 12, 0, tzinfo=JST)
+
+    refused = await edit(bot, activities, announcement, date="12/3 13:00-17:00")
+
+    assert "締切「2026-12-11 12:00」" in card_text(refused)
+    assert "が開始 2026年12月3日(木) 13:00 より後になっています。" in card_text(refused)
+    assert inputs(refused)["deadline"] == "2026-12-11 12:00"
+    assert await stored_deadline(database) == datetime(2026, 12, 11, 12, 0, tzinfo=JST)
+
+
+async def test_a_closed_default_deadline_reopens_when_the_day_moves_later(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database: Database
+) -> None:
+    announcement = await a_decided_day(bot, activities, connector)
+    bot.clock.set(datetime(2026, 12, 14, 18, 0, tzinfo=JST))  # closed at 17:00
+
+    await edit(bot, activities, announcement, date="12/16 09:00-17:00")
+    # The new default (Tue 12/15 17:00) is still ahead: registration is open again until then.
+    assert await stored_deadline(database) == datetime(2026, 12, 15, 17, 0, tzinfo=JST)
+    again = await register(bot, activities, announcement, HANAKO, **on_site("imabari"))
+    assert "参加登録しました。" in card_text(again)
+
+    bot.clock.set(datetime(2026, 12, 15, 18, 0, tzinfo=JST))  # closed again
+    await edit(bot, activities, announcement, date="12/16 13:00-17:00")
+    # The start moved, not the day: its default has passed too, so registration stays closed.
+    assert await stored_deadline(database) == datetime(2026, 12, 15, 17, 0, tzinfo=JST)
+
+
+async def stored_deadline(database: Database) -> datetime:
+    async with database.transaction() as session:
+        event = await session.scalar(select(EventRow))
+    assert event is not None
+    return event.registration_deadline
+
+
+async def closing_due(database: Database) -> datetime:
+    """When the pending 締切 task will say on the card that registration has closed."""
+    async with database.transaction() as session:
+        due = await session.scalar(
+            select(DueTask.due_at).where(
+                DueTask.kind == "event.registration_closed", DueTask.status == "pending"
+            )
+        )
+    assert due is not None
+    return due
+
+
 async def test_a_cancelled_day_is_asked_once_more_and_everyone_registered_is_told(
     bot: RunningBot, activities: Activities, connector: FakeConnector, database: Database
 ) -> None:

@@ -442,6 +442,93 @@ async def test_several_open_days_ask_which_and_none_says_so(
     assert sorted(opened) == [1, 2]
 
 
+async def test_closed_days_are_listed_as_closed_and_days_over_not_at_all(
+    bot: RunningBot, activities: Activities, connector: FakeConnector, database_url: str
+) -> None:
+    await stored_event(database_url, bot.clock.now(), date(2026, 12, 10))  # closes 12/9 17:00
+    await stored_event(database_url, bot.clock.now(), date(2026, 12, 17))
+    bot.clock.set(datetime(2026, 12, 9, 18, 0, tzinfo=JST))
+
+    await bot.send(activities.channel_message("参加登録", from_=JIRO))
+    [choice] = await connector.wait_for_sent(1)
+    text = card_text(choice.card or {})
+    assert "参加登録する IYO WORK を選んでください" in text
+    assert "12/10(木)" in text and "参加登録は締め切りました。" in text
+    assert [b["data"]["event_id"] for b in actions(choice.card or {}, "event.view")] == [2]
+    # A coordinator may still register after the deadline: in his own chat he keeps the button.
+    await bot.send(activities.personal_message("参加登録", from_=TARO))
+    [_, his] = await connector.wait_for_sent(2)
+    assert sorted(b["data"]["event_id"] for b in actions(his.card or {}, "event.view")) == [1, 2]
+
+    bot.clock.set(datetime(2026, 12, 10, 18, 0, tzinfo=JST))  # the 12/10 day is over
+    await bot.send(activities.channel_message("参加登録", from_=JIRO))
+    [*_, card] = await connector.wait_for_sent(3)
+    assert "12/17(木)" in card_text(card.card or {}) and "12/10" not in card_text(card.card or {})
+    assert "登録する" in buttons(card.card or {})  # the one open day's card itself
+
+    bot.clock.set(datetime(2026, 12, 16, 18, 0, tzinfo=JST))  # 12/17 has closed too
+    await bot.send(activities.channel_message("参加登録", from_=JIRO))
+    [*_, closed] = await connector.wait_for_sent(4)
+    text = card_text(closed.card or {})
+    assert "いま参加登録を受け付けている IYO WORK はありません。" in text
+    assert "12/17(木)" in text and "参加登録は締め切りました。" in text
+    assert actions(closed.card or {}, "event.view") == [] and "登録する" not in str(closed.card)
+
+
+async def test_after_the_deadline_nobody_is_offered_a_change_the_card_refuses(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    announcement = await a_decided_day(bot, activities, connector)  # 定員:2, closes 12/14 17:00
+    await register(bot, activities, announcement, HANAKO, **on_site("imabari"))
+    await register(bot, activities, announcement, JIRO, **on_site("uwajima"))
+    waiting = await register(bot, activities, announcement, SABURO, **on_site("yawatahama"))
+    assert "オンライン参加に切り替える" in card_text(waiting)
+    bot.clock.set(datetime(2026, 12, 14, 18, 0, tzinfo=JST))
+
+    late = invoke_card(await bot.send(press(activities, announcement, "event.view", SABURO)))
+
+    assert "締切を過ぎたため" in card_text(late)
+    assert "キャンセル待ちの1番目です。" in card_text(late)
+    assert "オンライン参加に切り替える" not in card_text(late)
+
+    # Taro moves Hanako to 欠席; Saburo gets her seat and is sent to a coordinator for changes.
+    listed = invoke_card(await bot.send(press(activities, announcement, "attendees.details", TARO)))
+    [pick] = actions(listed, "attendees.edit")
+    opened = invoke_card(
+        await bot.send(press(activities, announcement, pick["verb"], TARO, person_name="花子"))
+    )
+    [save] = actions(opened, "attendees.edit.save")
+    await bot.send(
+        press(activities, announcement, save["verb"], TARO, **{**save["data"], "mode": "absent"})
+    )
+    texts = [p.text or "" for p in await personal_sent(connector, 2)]
+    [seated] = [text for text in texts if "キャンセル待ちから現地参加に確定しました" in text]
+    assert "参加できなくなったときはコーディネーターに連絡してください。" in seated
+    assert "参加登録カードで変更" not in seated
+
+    # Once the day is over, the card says just that.
+    bot.clock.set(datetime(2026, 12, 15, 17, 0, tzinfo=JST))
+    over = invoke_card(await bot.send(press(activities, announcement, "event.view", HANAKO)))
+    assert "この IYO WORK は終了しました。" in card_text(over)
+    assert "締切" not in card_text(over)
+
+
+async def test_pressing_register_again_without_a_change_says_nothing_changed(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    announcement = await a_decided_day(bot, activities, connector)
+    await register(bot, activities, announcement, HANAKO, mode="absent", municipality="imabari")
+
+    again = await register(
+        bot, activities, announcement, HANAKO, mode="absent", municipality="imabari"
+    )
+
+    assert "変更はありませんでした。" in card_text(again)
+    assert "登録内容を変更しました。" not in card_text(again)
+    moved = await register(bot, activities, announcement, HANAKO, **on_site("imabari"))
+    assert "登録内容を変更しました。" in card_text(moved)
+
+
 async def test_a_cancelled_day_takes_no_registrations(
     bot: RunningBot, activities: Activities, connector: FakeConnector, database_url: str
 ) -> None:
