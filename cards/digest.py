@@ -65,8 +65,9 @@ class Button:
 class SectionView:
     title: str  # catalog text
     lines: tuple[Line, ...] = ()
-    summary: str | None = None  # one line that may hold people's words (keywords, themes)
+    summary: str | None = None  # one line that may hold people's words (keywords)
     buttons: tuple[Button, ...] = ()
+    after: str | None = None  # one line after the lines, about them (people's words: themes)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,8 @@ def _section(section: SectionView) -> list[Element]:
     if section.summary:
         elements.append(plain(section.summary))
     elements.extend(_line(line) for line in section.lines)
+    if section.after:
+        elements.append(plain(section.after))
     if section.buttons:
         elements.append({"type": "ActionSet", "actions": [_button(b) for b in section.buttons]})
     return elements

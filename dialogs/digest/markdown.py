@@ -19,6 +19,8 @@ def digest_markdown(view: DigestView) -> str:
             lines += [escape(section.summary), ""]
         for line in section.lines:
             lines += _item(line)
+        if section.after:
+            lines += ["", escape(section.after)]
         for button in section.buttons:
             if button.url:
                 lines.append(f"- [{button.title}]({button.url})")

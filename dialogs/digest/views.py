@@ -197,14 +197,16 @@ def _feedback(item: FeedbackItem, t: Translator) -> SectionView:
     if summary.enough and summary.average is not None:
         parts.append(t("digest.feedback.average", average=average_text(summary.average)))
     separator = t("digest.card.separator")
-    line = Line(f"{item.event.title}（{day}）", detail=separator.join(parts))
+    line = Line(
+        t("digest.feedback.event", title=item.event.title, day=day), detail=separator.join(parts)
+    )
     themes = None
     if summary.enough and item.themes:
         named = separator.join(
             t("digest.feedback.theme", theme=theme, count=count) for theme, count in item.themes
         )
         themes = t("digest.feedback.themes", themes=named)
-    return SectionView(t("digest.feedback.title"), (line,), themes)
+    return SectionView(t("digest.feedback.title"), (line,), after=themes)
 
 
 # --- settings ---------------------------------------------------------------------------------

@@ -1,11 +1,18 @@
 """Background loops: the outbox every second (and at once when woken), due tasks every few
-seconds. Features never talk to APScheduler: they `schedule()` tasks in the database."""
+seconds. Features never talk to APScheduler: they `schedule()` tasks in the database.
+
+Each round runs as a task of ours, shielded from APScheduler: its shutdown cancels the jobs in
+flight, and an outbox round cut off mid-send would leave its message's fate unknown (and the
+job's CancelledError logged as an ERROR). On shutdown the rounds in progress finish instead.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -23,13 +30,17 @@ class Scheduler:
         *,
         outbox_every: float = 1.0,
         tasks_every: float = 15.0,
+        finish_within: float = 8.0,  # under `docker stop`'s 10 s before SIGKILL
     ) -> None:
         self._outbox = outbox_worker
         self._tasks = task_runner
         self._outbox_every = outbox_every
         self._tasks_every = tasks_every
+        self._finish_within = finish_within  # seconds a round in progress gets on shutdown
         self._scheduler: AsyncIOScheduler | None = None
         self._watcher: asyncio.Task[None] | None = None
+        self._rounds: set[asyncio.Task[None]] = set()
+        self._stopping = False
 
     def start(self) -> None:
         """Start the loops on the running event loop."""
@@ -40,33 +51,49 @@ class Scheduler:
         scheduler.add_job(self._run_tasks, "interval", seconds=self._tasks_every, id="tasks")
         scheduler.start()
         self._scheduler = scheduler
+        self._stopping = False
         self._watcher = asyncio.get_running_loop().create_task(self._watch_wakes())
 
     async def shutdown(self) -> None:
-        """Stop the loops; an outbox round in progress finishes (and records) first."""
+        """Stop the loops; rounds in progress finish (and record) first, for up to
+        `finish_within` seconds."""
+        self._stopping = True
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
+            self._scheduler.shutdown(wait=False)  # cancels its jobs, not our rounds
             self._scheduler = None
         if self._watcher is not None:
             self._watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watcher
             self._watcher = None
+        if self._rounds:
+            _, late = await asyncio.wait(set(self._rounds), timeout=self._finish_within)
+            for task in late:
+                log.warning("a background round did not finish in time; stopped mid-way")
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
         await self._outbox.drain()
 
     async def _watch_wakes(self) -> None:
-        while True:
+        while not self._stopping:
             await self._outbox.woken.wait()
             self._outbox.woken.clear()
             await self._send()
 
     async def _send(self) -> None:
+        await self._round(self._outbox_round, "outbox")
+
+    async def _run_tasks(self) -> None:
+        await self._round(self._tasks_round, "task")
+
+    async def _outbox_round(self) -> None:
         try:
             await self._outbox.run_once()
         except Exception:
             log.exception("outbox round failed")
 
-    async def _run_tasks(self) -> None:
+    async def _tasks_round(self) -> None:
         try:
             ran = await self._tasks.run_due()
         except Exception:
@@ -74,3 +101,17 @@ class Scheduler:
             return
         if ran:
             self._outbox.wake()  # tasks usually enqueue messages
+
+    async def _round(self, work: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
+        """Run `work` as a task of ours and wait for it. Cancelled by shutdown, the wait
+        ends quietly and the round goes on (shutdown waits for it); any other cancellation is
+        passed on."""
+        task = asyncio.get_running_loop().create_task(work())
+        self._rounds.add(task)
+        task.add_done_callback(self._rounds.discard)
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if not self._stopping:
+                raise
+            log.debug("%s round: stopping; the round in progress finishes first", name)

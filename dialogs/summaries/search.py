@@ -16,7 +16,7 @@ from itertools import chain
 
 from dialogs.summaries.analysis import ThreadAnalysis
 from dialogs.summaries.model import ThreadStatus, ThreadSynopsis
-from dialogs.summaries.text import analyser
+from dialogs.summaries.text import analyser, error_codes, normalise
 
 _K1 = 1.2
 _B = 0.75
@@ -78,14 +78,20 @@ class Suggestion:
 
 
 def query_keys(query: str) -> list[str]:
-    """The query's terms as search keys (a compound query also looks for its parts)."""
+    """The query's terms as search keys (a compound query also looks for its parts), read as
+    message text is read: NFKC first, so full-width ０ｘ８００７０００５ or ＫＢ５０３４４４１ is
+    the code a thread has."""
+    query = normalise(query).strip()
     keys: list[str] = []
     for sentence in analyser().analyse(query).sentences:
         for key, _ in sentence.terms:
             keys.append(_SYNONYMS.get(key, key))
         keys.extend(_SYNONYMS.get(part, part) for part in sentence.parts)
-    if not keys and query.strip():
-        keys.append(query.strip().casefold())  # a word Sudachi sees no noun in
+    # Codes are blanked out for Sudachi: one alone or at either end of the query is in no
+    # sentence's terms.
+    keys.extend(error_codes(query))
+    if not keys and query:
+        keys.append(query.casefold())  # a word Sudachi sees no noun in
     return list(dict.fromkeys(keys))
 
 

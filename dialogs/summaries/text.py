@@ -249,6 +249,15 @@ class Analyser:
         return found
 
 
+def error_codes(text: str) -> list[str]:
+    """The error codes and KB numbers in `text` (0x80070005, KB5034441), as search keys:
+    normalised (NFKC: full-width ０ｘ… is 0x…) and case-folded."""
+    text = normalise(text)
+    if _CODE_HINT.search(text) is None:
+        return []
+    return [code.casefold() for code in _CODE.findall(text)]
+
+
 def _prepare(text: str) -> tuple[str, str, bool]:
     """The text normalised with code blocks and quoted lines blanked out; the same with URLs
     and error codes blanked out too, for Sudachi; and whether it has codes."""
@@ -434,6 +443,7 @@ __all__ = [
     "SentenceTerms",
     "Term",
     "analyser",
+    "error_codes",
     "normalise",
     "split_sentences",
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from core.i18n import default_catalog
+from core.i18n import Translator, default_catalog
 from dialogs.attendance.model import Choice, Mode
 from dialogs.attendance.store import register
 from dialogs.digest.content import gather
@@ -68,15 +68,17 @@ async def came_and_answered(
                 )  # fmt: skip
 
 
-async def shown(database: Database) -> str:
+async def shown(database: Database, t: Translator = JA) -> str:
     settings = with_sections(DigestSettings(GENERAL, enabled=True), ONLY)
     async with database.transaction() as session:
         content = await gather(
             session, settings, period_start=NOW - dt.timedelta(days=7), period_end=NOW, zone=JST
         )
-    view = digest_view(content, JA, JST)
+    view = digest_view(content, t, JST)
     return "\n".join(
-        "\n".join(filter(None, (s.title, s.summary, *(f"{i.text} {i.detail}" for i in s.lines))))
+        "\n".join(
+            filter(None, (s.title, s.summary, *(f"{i.text} {i.detail}" for i in s.lines), s.after))
+        )
         for s in view.sections
     )
 
@@ -97,8 +99,23 @@ async def test_the_latest_days_impressions_and_the_next_day_of_the_team(database
     assert "第2回IYO WORK（12/15(火)）" in text
     assert "回答 5名（参加登録者 8名のうち 5名、回答率 63%）・満足度の平均 4.0" in text
     assert "次回やってみたいこと: RPA（3）・マクロ（1）・生成AIの使い方（1）" in text
+    # The themes are about the day named above them.
+    assert text.index("第2回IYO WORK（12/15(火)）") < text.index("次回やってみたいこと")
     assert "次回のIYO WORK" in text and "第3回IYO WORK" in text
     assert "よそのチームの会" not in text
+
+
+async def test_in_english_the_day_is_in_ascii_parentheses_above_its_themes(
+    database: Database,
+) -> None:
+    await channel(database, GENERAL, "team-ehime")
+    past = await event(database, GENERAL, "第2回IYO WORK", dt.date(2026, 12, 15))
+    await came_and_answered(database, past, 8, ["RPA", "RPA", "マクロ"])
+
+    text = await shown(database, default_catalog().translator("en"))
+
+    assert "第2回IYO WORK (Tue 12/15)" in text and "（" not in text
+    assert text.index("第2回IYO WORK (Tue 12/15)") < text.index("Wished for next time: RPA (2)")
 
 
 async def test_fewer_than_three_answers_show_no_themes(database: Database) -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
+
+import pytest
 
 from core.clock import FrozenClock
 from dialogs.context import TaskContext
@@ -37,3 +40,81 @@ async def test_a_woken_worker_sends_without_waiting_for_the_next_tick(
     finally:
         await scheduler.shutdown()
     assert [p.text for p in teams.posted] == ["定例会です"]
+
+
+async def _stopping_while_teams_is_slow(
+    scheduler: Scheduler, installed: Database, teams: RecordingDeliverer, clock: FrozenClock
+) -> int:
+    """A notice is being posted and Teams has not answered yet when the app stops; Teams answers
+    a moment later. Returns the notice's outbox id."""
+    answer = teams.stall_next(GENERAL)
+    async with installed.transaction() as session:
+        messenger = Messenger(session, clock)
+        notice = await messenger.post_to_channel(GENERAL, Message(text="定例会です"))
+    await asyncio.wait_for(teams.stalled.wait(), timeout=10)
+    stopping = asyncio.create_task(scheduler.shutdown())
+    await asyncio.sleep(0.05)
+    assert not stopping.done()  # the round in progress is given time to finish
+    answer.set()
+    await asyncio.wait_for(stopping, timeout=10)
+    return notice
+
+
+async def test_stopping_while_a_scheduled_round_is_sending_lets_it_finish_and_logs_no_error(
+    installed: Database,
+    worker: OutboxWorker,
+    teams: RecordingDeliverer,
+    clock: FrozenClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A deploy restarts the app while the every-second round is posting a notice: the notice
+    is posted and recorded as sent, and nothing is logged as an error."""
+    caplog.set_level(logging.DEBUG)
+    scheduler = Scheduler(worker, idle_tasks(installed), outbox_every=0.01, tasks_every=3600)
+    scheduler.start()
+    notice = await _stopping_while_teams_is_slow(scheduler, installed, teams, clock)
+    assert [p.text for p in teams.posted] == ["定例会です"]
+    async with installed.transaction() as session:
+        assert (await Messenger(session, clock).delivery(notice)).status == "sent"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_stopping_while_a_woken_round_is_sending_lets_it_finish_and_logs_no_error(
+    installed: Database,
+    worker: OutboxWorker,
+    teams: RecordingDeliverer,
+    clock: FrozenClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    scheduler = Scheduler(worker, idle_tasks(installed), outbox_every=3600, tasks_every=3600)
+    scheduler.start()
+    worker.wake()
+    notice = await _stopping_while_teams_is_slow(scheduler, installed, teams, clock)
+    async with installed.transaction() as session:
+        assert (await Messenger(session, clock).delivery(notice)).status == "sent"
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+async def test_a_round_that_outlasts_the_shutdown_grace_is_stopped_with_a_warning(
+    installed: Database,
+    worker: OutboxWorker,
+    teams: RecordingDeliverer,
+    clock: FrozenClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Teams never answers: the app still stops, after `finish_within`, with a warning (the
+    notice's fate is unknown; the next start's recovery marks it ambiguous)."""
+    scheduler = Scheduler(
+        worker, idle_tasks(installed), outbox_every=0.01, tasks_every=3600, finish_within=0.1
+    )
+    scheduler.start()
+    teams.stall_next(GENERAL)
+    async with installed.transaction() as session:
+        await Messenger(session, clock).post_to_channel(GENERAL, Message(text="定例会です"))
+    await asyncio.wait_for(teams.stalled.wait(), timeout=10)
+    await asyncio.wait_for(scheduler.shutdown(), timeout=10)
+    assert teams.posted == []
+    levels = {r.levelname for r in caplog.records}
+    assert "ERROR" not in levels
+    assert "WARNING" in levels

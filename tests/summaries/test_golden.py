@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.i18n import Locale, default_catalog
 from dialogs.summaries import ThreadStatus, similar_solved, summarise_channel, trending_keywords
 from dialogs.summaries.search import search_threads, who_to_ask
 from dialogs.summaries.service import analysed_threads, channel_threads
@@ -394,6 +395,12 @@ async def test_trending_keywords_of_the_month(channel: Database) -> None:
         ("多要素認証", ["mfa-staff", "asker-asks-back"]),
         ("共有メールボックス", ["last-word-wins"]),
         ("存在しない言葉ぴよぴよ", []),
+        # Typed full-width (as an IME types them): read as the messages are, NFKC first.
+        ("０ｘ８００７０００５", ["wu-lgwan"]),
+        ("0x80070005", ["wu-lgwan"]),
+        ("ＷＩＮＤＯＷＳ　ＵＰＤＡＴＥ", ["wu-lgwan"]),
+        ("Ｅｘｃｅｌ", ["vba-runtime-error", "excel-macro-blocked", "word-macro"]),
+        ("ｴｸｾﾙ", ["vba-runtime-error", "excel-macro-blocked", "word-macro"]),
     ],
 )
 async def test_search_ranking(channel: Database, query: str, ranking: list[str]) -> None:
@@ -417,6 +424,7 @@ async def test_a_search_hit_shows_the_sentence_that_matched(channel: Database) -
     [
         ("マクロ", [("越智 由紀", "saijo")]),
         ("Windows Update", [("高橋 誠", "imabari")]),
+        ("０ｘ８００７０００５", [("高橋 誠", "imabari")]),
         ("多要素認証", [("兵頭 大輔", "niihama"), ("村上 美穂", "matsuyama")]),
         (
             "ネットワーク",
@@ -508,3 +516,18 @@ async def test_the_button_changes_the_status_at_once_even_within_the_same_second
             after = await analysed_threads(session, CHANNEL)
             status = {t.thread.root_id: t.synopsis.status for t in after}["word-macro-0"]
             assert status is (ThreadStatus.SOLVED if resolved else ThreadStatus.UNANSWERED)
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+async def test_the_help_examples_find_threads_and_people(channel: Database, locale: Locale) -> None:
+    """The help card's 検索 and 誰に聞く examples (and the usage hints) find something in a
+    Japanese channel, in English too: `search macro` found nothing (no thread says macro)."""
+    catalog = default_catalog()
+    async with channel.transaction() as session:
+        analyses = [t.analysis for t in await analysed_threads(session, CHANNEL)]
+    search = catalog.text(locale, "commands.search.example")
+    who = catalog.text(locale, "commands.who.example")
+    assert search in catalog.text(locale, "summaries.search.usage")
+    assert who in catalog.text(locale, "summaries.who.usage")
+    assert search_threads(analyses, search.split(maxsplit=1)[1])
+    assert who_to_ask(analyses, who.split(maxsplit=1)[1])
