@@ -114,6 +114,8 @@ def _impressions(summary: Summary, answers: Sequence[Feedback], t: Translator) -
     split = counted([(t(f"feedback.participation.{k.value}"), n) for k, n in summary.participation])
 
     def intents(pairs: Sequence[tuple[Intent, int]]) -> str:
+        if not any(n for _, n in pairs):  # an optional question nobody answered
+            return t("feedback.summary.no_answers")
         return counted([(t(f"feedback.intents.{i.value}"), n) for i, n in pairs])
 
     lines += [

@@ -170,15 +170,23 @@ def summary_view(
         (t("feedback.summary.rating_label", rating=rating), f"{_bar(n, widest)} {count(n)}".strip())
         for rating, n in summary.ratings
     ]
-    issue_rows = tuple(
-        (t(f"feedback.issues.{issue.value}"), t("feedback.summary.issue_count", count=n))
-        for issue, n in summary.issues
+    # A question nobody answered reads 回答なし, not a row of zeros.
+    nothing = ((t("feedback.summary.no_answers"), ""),)
+    issue_rows = (
+        tuple(
+            (t(f"feedback.issues.{issue.value}"), t("feedback.summary.issue_count", count=n))
+            for issue, n in summary.issues
+            if n > 0
+        )
+        or nothing
     )
     split = tuple(
         (t(f"feedback.participation.{kind.value}"), count(n)) for kind, n in summary.participation
     )
 
     def intents(counts: tuple[tuple[Intent, int], ...]) -> tuple[tuple[str, str], ...]:
+        if not any(n for _, n in counts):
+            return nothing
         return tuple((t(f"feedback.intents.{i.value}"), count(n)) for i, n in counts)
 
     sections = (

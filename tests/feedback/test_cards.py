@@ -98,3 +98,18 @@ def test_a_form_sent_back_with_a_long_text_keeps_it_whole() -> None:
 
     [good] = [n for n in nodes(card) if n.get("id") == "good"]
     assert good["value"] == long and good["maxLength"] == 2100
+
+
+def test_an_optional_question_nobody_answered_reads_no_answers_not_zeros() -> None:
+    unasked = [
+        replace(a, answer=replace(a.answer, again=None, recommend=None, issues=frozenset()))
+        for a in ANSWERS
+    ]
+    summary = summarise(unasked, [r.person_key for r in ATTENDEES if r.attending])
+
+    view = summary_view(EVENT, summary, JA, TOKYO, closed=True)
+
+    sections = dict(view.sections)
+    assert sections["また参加したい"] == (("回答なし", ""),)
+    assert sections["他の部署にも勧めたい"] == (("回答なし", ""),)
+    assert sections["気づいた課題"] == (("回答なし", ""),)
