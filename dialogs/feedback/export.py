@@ -161,6 +161,8 @@ def answers_workbook(answers: Sequence[Feedback], t: Translator, zone: tzinfo) -
                 cell.data_type = "s"
                 cell.quotePrefix = True
                 cell.alignment = wrap
+            elif isinstance(cell.value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
     for index, column in enumerate(COLUMNS, start=1):
         letter = sheet.cell(row=1, column=index).column_letter
         sheet.column_dimensions[letter].width = _WIDTHS.get(column, 14)
@@ -170,14 +172,14 @@ def answers_workbook(answers: Sequence[Feedback], t: Translator, zone: tzinfo) -
     return buffer.getvalue()
 
 
-def _row(feedback: Feedback, t: Translator, zone: tzinfo) -> list[str | int]:
+def _row(feedback: Feedback, t: Translator, zone: tzinfo) -> list[str | int | datetime]:
     answer = feedback.answer
     anonymous = feedback.anonymous
 
     def intent(value: Intent | None) -> str:
         return t(f"feedback.intents.{value.value}") if value else ""
 
-    cells: dict[str, str | int] = {
+    cells: dict[str, str | int | datetime] = {
         "answered_at": "" if anonymous else _moment(feedback.updated_at, zone),
         "name": "" if anonymous else feedback.name,
         "municipality": ""
@@ -200,8 +202,10 @@ def _row(feedback: Feedback, t: Translator, zone: tzinfo) -> list[str | int]:
     return [_text(v) if isinstance(v, str) else v for v in (cells[c] for c in COLUMNS)]
 
 
-def _moment(moment: datetime, zone: tzinfo) -> str:
-    return f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
+def _moment(moment: datetime, zone: tzinfo) -> datetime:
+    """Tokyo wall-clock time without a zone (Excel has none): a date-time cell that sorts
+    and filters, as in the attendees' workbook."""
+    return moment.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _text(value: str) -> str:

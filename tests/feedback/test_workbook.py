@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import replace
+from datetime import datetime
 
 from openpyxl import load_workbook
 
@@ -40,7 +41,9 @@ def test_every_answer_is_a_row_and_anonymous_ones_say_nothing_of_who() -> None:
         "また参加したい", "他の部署にも勧めたい", "匿名",
     ]  # fmt: skip
     assert len(answers) == 10
-    assert answers[0][:6] == ["2026-12-15 17:10", "今治 花子", "今治市", "情報政策課", "現地", 5]
+    assert answers[0][:6] == [
+        datetime(2026, 12, 15, 17, 10), "今治 花子", "今治市", "情報政策課", "現地", 5,
+    ]  # fmt: skip
     assert answers[0][8] == "機材・画面"
     named, anonymous = answers[:7], answers[7:]
     assert all(row[13] is None for row in named)
