@@ -1,9 +1,11 @@
 """Background loops: the outbox every second (and at once when woken), due tasks every few
 seconds. Features never talk to APScheduler: they `schedule()` tasks in the database.
 
-Each round runs as a task of ours, shielded from APScheduler: its shutdown cancels the jobs in
-flight, and an outbox round cut off mid-send would leave its message's fate unknown (and the
-job's CancelledError logged as an ERROR). On shutdown the rounds in progress finish instead.
+Each round runs as a task of ours, apart from APScheduler's jobs: a job only starts a round
+(none while one of its kind is still running) and returns at once, so a slow Teams never keeps
+a job running past its next tick, and APScheduler's shutdown, which cancels the jobs in
+flight, never cuts an outbox round off mid-send (that message's fate would be unknown). On
+shutdown the rounds in progress finish instead.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ class Scheduler:
         self._scheduler: AsyncIOScheduler | None = None
         self._watcher: asyncio.Task[None] | None = None
         self._rounds: set[asyncio.Task[None]] = set()
+        self._kinds: dict[asyncio.Task[None], str] = {}  # each round's kind: outbox, task
         self._stopping = False
 
     def start(self) -> None:
@@ -47,8 +50,8 @@ class Scheduler:
         scheduler = AsyncIOScheduler(
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30}
         )
-        scheduler.add_job(self._send, "interval", seconds=self._outbox_every, id="outbox")
-        scheduler.add_job(self._run_tasks, "interval", seconds=self._tasks_every, id="tasks")
+        scheduler.add_job(self._send_tick, "interval", seconds=self._outbox_every, id="outbox")
+        scheduler.add_job(self._tasks_tick, "interval", seconds=self._tasks_every, id="tasks")
         scheduler.start()
         self._scheduler = scheduler
         self._stopping = False
@@ -81,11 +84,35 @@ class Scheduler:
             self._outbox.woken.clear()
             await self._send()
 
-    async def _send(self) -> None:
-        await self._round(self._outbox_round, "outbox")
+    async def _send_tick(self) -> None:
+        await self._tick("outbox", self._outbox_round)
 
-    async def _run_tasks(self) -> None:
-        await self._round(self._tasks_round, "task")
+    async def _tasks_tick(self) -> None:
+        await self._tick("task", self._tasks_round)
+
+    async def _tick(self, name: str, work: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        """An interval job: starts a round unless one of its kind is still running (Teams may
+        take seconds to answer) and does not wait for it, so APScheduler never finds the job
+        still running (it would warn at every tick)."""
+        if not any(self._kinds.get(task) == name for task in self._rounds):
+            self._begin(name, work)
+
+    async def _send(self) -> None:
+        await self._wait_for(self._begin("outbox", self._outbox_round))
+
+    def _begin(
+        self, name: str, work: Callable[[], Coroutine[Any, Any, None]]
+    ) -> asyncio.Task[None]:
+        """`work` as a round of ours: shutdown waits for it (see `shutdown`)."""
+        task = asyncio.get_running_loop().create_task(work())
+        self._rounds.add(task)
+        self._kinds[task] = name
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[None]) -> None:
+        self._rounds.discard(task)
+        del self._kinds[task]
 
     async def _outbox_round(self) -> None:
         try:
@@ -102,16 +129,14 @@ class Scheduler:
         if ran:
             self._outbox.wake()  # tasks usually enqueue messages
 
-    async def _round(self, work: Callable[[], Coroutine[Any, Any, None]], name: str) -> None:
-        """Run `work` as a task of ours and wait for it. Cancelled by shutdown, the wait
-        ends quietly and the round goes on (shutdown waits for it); any other cancellation is
-        passed on."""
-        task = asyncio.get_running_loop().create_task(work())
-        self._rounds.add(task)
-        task.add_done_callback(self._rounds.discard)
+    async def _wait_for(self, task: asyncio.Task[None]) -> None:
+        """Wait for a round. Cancelled by shutdown, the wait ends quietly and the round goes on
+        (shutdown waits for it); any other cancellation is passed on."""
         try:
             await asyncio.shield(task)
         except asyncio.CancelledError:
             if not self._stopping:
                 raise
-            log.debug("%s round: stopping; the round in progress finishes first", name)
+            log.debug(
+                "%s round: stopping; the round in progress finishes first", self._kinds.get(task)
+            )

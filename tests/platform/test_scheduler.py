@@ -118,3 +118,32 @@ async def test_a_round_that_outlasts_the_shutdown_grace_is_stopped_with_a_warnin
     levels = {r.levelname for r in caplog.records}
     assert "ERROR" not in levels
     assert "WARNING" in levels
+
+
+async def test_while_teams_is_slow_to_answer_the_every_second_round_waits_without_warnings(
+    installed: Database,
+    worker: OutboxWorker,
+    teams: RecordingDeliverer,
+    clock: FrozenClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Teams takes a while to answer one post: later rounds wait for it quietly (no warning
+    every tick that the job is still running), and the next notice still goes out."""
+    scheduler = Scheduler(worker, idle_tasks(installed), outbox_every=0.01, tasks_every=3600)
+    scheduler.start()
+    try:
+        answer = teams.stall_next(GENERAL)
+        async with installed.transaction() as session:
+            await Messenger(session, clock).post_to_channel(GENERAL, Message(text="定例会です"))
+        await asyncio.wait_for(teams.stalled.wait(), timeout=10)
+        await asyncio.sleep(0.2)  # twenty ticks while Teams has not answered
+        answer.set()
+        await asyncio.wait_for(teams.delivered.wait(), timeout=10)
+        teams.delivered.clear()
+        async with installed.transaction() as session:
+            await Messenger(session, clock).post_to_channel(GENERAL, Message(text="次回です"))
+        await asyncio.wait_for(teams.delivered.wait(), timeout=10)
+    finally:
+        await scheduler.shutdown()
+    assert [p.text for p in teams.posted] == ["定例会です", "次回です"]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
