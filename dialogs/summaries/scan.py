@@ -1,11 +1,13 @@
 """One pass over a message's morphemes: where its sentences start and end, and its terms (runs of
 nouns joined into compounds: 情報システム部門, 多要素認証, LGWAN接続系).
 
-It runs once per morpheme (a fifth of summarising's time), so it stays plain: each
-morpheme's part of speech is read once and looked up in a table of kinds built from the
-dictionary at start-up; a word's normalised form and surface are read only for nouns that can
-make a term (the normalised form once per dictionary word); most runs are one noun, read without
-the compound joiner.
+It runs once per morpheme (a fifth of summarising's time), so it stays plain and reads as
+little as it can: each morpheme's part of speech is read once and looked up in a table of kinds
+built from the dictionary at start-up; most words need nothing more (a flag says when one must
+start a sentence or confirm an ending). A word's normalised form and surface are read only for
+nouns that can make a term (the normalised form once per dictionary word); most runs are one
+noun, read in the loop without a list or a call; a 。's text only when what follows depends on
+it (". " ends a sentence, "3.5" does not), and a 、's never.
 """
 
 from __future__ import annotations
@@ -17,12 +19,11 @@ from typing import Any, NamedTuple
 # Kinds of morpheme, by Sudachi part of speech. Words first (nouns and what joins them into
 # compounds, 0 to 6, then the rest), marks last, so that a comparison sorts them.
 NOUN, PROPER, PERSON, PLACE, NUMBER, PREFIX, SUFFIX, VERB, ADJ, AUX, PARTICLE, OTHER = range(12)
-PUNCT, PERIOD, OPEN, CLOSE, SPACE = 12, 13, 14, 15, 16  # 、… / 。?! / 「( / 」) / spaces
-PUNCTS = frozenset((PUNCT, PERIOD, OPEN, CLOSE))
+PUNCT, COMMA, PERIOD, OPEN, CLOSE, SPACE = range(12, 18)  # ・…🎉 / 、, / 。?! / 「( / 」) / spaces
+PUNCTS = frozenset((PUNCT, COMMA, PERIOD, OPEN, CLOSE))
 
-_NAMES = frozenset((PERSON, PLACE))
-_EDGE_END = frozenset((PREFIX, NUMBER))
-_EDGE_START = frozenset((SUFFIX, NUMBER))
+_EDGE_END = frozenset((PREFIX, NUMBER))  # what a compound does not end with
+_EDGE_START = frozenset((SUFFIX, NUMBER))  # and does not start with
 
 # Nouns too general to say what a thread is about.
 _GENERIC_WORDS = """
@@ -92,7 +93,7 @@ def kind_of(pos: tuple[str, ...]) -> int:
     if major == "助詞":
         return PARTICLE
     if major == "補助記号":
-        return {"句点": PERIOD, "括弧開": OPEN, "括弧閉": CLOSE}.get(minor, PUNCT)
+        return {"句点": PERIOD, "読点": COMMA, "括弧開": OPEN, "括弧閉": CLOSE}.get(minor, PUNCT)
     if major == "空白":
         return SPACE
     return OTHER
@@ -115,152 +116,204 @@ def scan(
     terms: list[TermPair] = []
     parts: list[str] = []
     tokens: list[Any] = []
-    run: list[Any] = []  # the run of nouns being read
-    run_kinds: list[int] = []
+    noun: Any = None  # the first noun of the run being read (None: no run)
+    more: list[Any] = []  # the nouns after it
+    run_kind = NOUN  # the highest kind in the run (NOUN: plain nouns only)
     spaced: list[int] = []  # where in the run a space joins Latin words (Windows Update)
-    previous_space = False
+    previous_space = False  # the morpheme before was a space after a Latin noun
     first: Any = None  # the sentence's first morpheme
     last: Any = None  # and its last one (not a space)
     depth = 0
-    ending = ""  # the 。?! or emoji that ends the sentence when more words follow
-
-    def close() -> None:
-        if len(run_kinds) == 1:  # most runs: one noun
-            if run_kinds[0] <= PROPER:  # a name alone is who or where
-                morpheme = run[0]
-                word = word_id(morpheme)
-                key = forms.get(word) or _form(morpheme, word, forms)
-                meaningful = known.get(key)
-                if meaningful is None:
-                    meaningful = known[key] = _meaningful(key)
-                if meaningful and (shown := morpheme.surface()) not in GENERIC:
-                    terms.append((key, shown))
-        else:
-            _compound(run, run_kinds, spaced, terms, parts, known, word_id, forms)
-            spaced.clear()
-        run.clear()
-        run_kinds.clear()
-
-    def finish() -> None:
-        nonlocal terms, parts, tokens, first, last
-        if run:
-            close()
-        if first is not None:
-            out.append((first.begin(), last.end(), tuple(terms), tuple(parts), tokens))
-        terms, parts, tokens, first, last = [], [], [], None, None
-
+    # What ends the sentence when more words follow: "period" (a 。?!, `period`; its text is
+    # read when it matters) or "emoji".
+    ending = ""
+    period: Any = None
+    # Whether the next word or mark has more to do than extend the sentence: start it, confirm
+    # an ending, or be kept.
+    pending = True
     for morpheme in morphemes:
         kind = kinds[pos_id(morpheme)]
-        if kind < PUNCT:  # a word
+        if kind <= SUFFIX:  # a noun (or what joins nouns): a run starts or goes on
+            if noun is None:
+                noun, run_kind = morpheme, kind
+            elif previous_space and not morpheme.surface().isascii():  # the run ends at the space
+                previous_space = False
+                _run(
+                    noun, more, run_kind, spaced, terms, parts, kinds, pos_id, known, word_id, forms
+                )
+                noun, more, run_kind, spaced = morpheme, [], kind, []
+            else:
+                if previous_space:  # a Latin noun, a space and another one (Windows Update)
+                    previous_space = False
+                    spaced.append(len(more))
+                more.append(morpheme)
+                if kind > run_kind:
+                    run_kind = kind
+        else:
+            if noun is not None:  # the run of nouns ends, unless a space joins Latin words
+                if (
+                    kind == SPACE
+                    and not previous_space
+                    and (more[-1] if more else noun).surface().isascii()
+                    and "\n" not in morpheme.surface()
+                ):
+                    previous_space = True
+                    continue
+                previous_space = False
+                if more:
+                    _compound(
+                        [noun, *more], run_kind, spaced, terms, parts, kinds, pos_id, known,
+                        word_id, forms,
+                    )  # fmt: skip
+                    more, spaced = [], []
+                elif run_kind <= PROPER:  # `_run`, inlined: most runs are one noun
+                    word = word_id(noun)
+                    key = forms.get(word) or _form(noun, word, forms)
+                    meaningful = known.get(key)
+                    if meaningful is None:
+                        meaningful = known[key] = _meaningful(key)
+                    # A meaningful key is not generic: a text equal to it need not be looked up.
+                    if meaningful and ((shown := noun.surface()) == key or shown not in GENERIC):
+                        terms.append((key, shown))
+                noun = None
+            if kind >= PUNCT:  # a mark or a space
+                if kind == SPACE:
+                    if "\n" in morpheme.surface():
+                        depth = 0
+                    elif ending != "period" or period.surface() != ".":
+                        continue  # a space within a sentence, or after ?! or an emoji
+                    ending = ""  # a line break, or ". " after a Latin word: the sentence ends
+                    if first is not None:
+                        out.append((first.begin(), last.end(), tuple(terms), tuple(parts), tokens))
+                        terms, parts, tokens, first, pending = [], [], [], None, True
+                    continue
+                if pending:
+                    if ending:
+                        if kind in (PERIOD, CLOSE) or (
+                            ending == "emoji" and kind in (PUNCT, COMMA)
+                        ):
+                            last = morpheme  # a run of them (?! / 😭🙏), or a stray 」
+                            continue
+                        if ending == "emoji" or period.surface() != ".":  # the sentence ends
+                            out.append(
+                                (first.begin(), last.end(), tuple(terms), tuple(parts), tokens)
+                            )
+                            terms, parts, tokens, first = [], [], [], None
+                        ending = ""
+                    if first is None:
+                        first = morpheme
+                    if keep:
+                        tokens.append(morpheme)
+                    pending = keep
+                last = morpheme
+                if kind == PERIOD:
+                    if not depth:
+                        ending, period, pending = "period", morpheme, True
+                elif kind == OPEN:
+                    depth += 1
+                elif kind == CLOSE:
+                    if depth:
+                        depth -= 1
+                elif kind == PUNCT and not depth and _is_emoji(morpheme.surface()[0]):
+                    ending, pending = "emoji", True
+                continue
+        if pending:  # a word that starts a sentence, follows an ending or is kept
             if ending:
-                if ending != ".":  # ". " ends a sentence, "3.5" does not
-                    finish()
+                if ending == "emoji" or period.surface() != ".":  # "3.5" goes on
+                    out.append((first.begin(), last.end(), tuple(terms), tuple(parts), tokens))
+                    terms, parts, tokens, first = [], [], [], None
                 ending = ""
             if first is None:
                 first = morpheme
             if keep:
                 tokens.append(morpheme)
-            if kind <= SUFFIX:
-                if previous_space:  # after a Latin noun and one space
-                    if morpheme.surface().isascii():
-                        spaced.append(len(run) - 1)
-                    else:
-                        close()
-                    previous_space = False
-                run.append(morpheme)
-                run_kinds.append(kind)
-            else:
-                previous_space = False
-                if run:
-                    close()
-            last = morpheme
-            continue
-        if kind == SPACE:
-            if "\n" in morpheme.surface():
-                finish()
-                previous_space, ending, depth = False, "", 0
-                continue
-            if ending == ".":
-                finish()  # ". " after a Latin word
-                ending = ""
-            if run and not previous_space and run[-1].surface().isascii():
-                previous_space = True
-            else:
-                previous_space = False
-                if run:
-                    close()
-            continue
-        if ending:
-            if kind in (PERIOD, CLOSE) or (ending == "emoji" and kind == PUNCT):
-                last = morpheme  # a run of them (?! / 😭🙏), or a stray 」
-                continue
-            if ending != ".":
-                finish()
-            ending = ""
-        if first is None:
-            first = morpheme
-        if keep:
-            tokens.append(morpheme)
-        previous_space = False
-        if run:
-            close()
+            pending = keep
         last = morpheme
-        if kind == PERIOD:
-            if not depth:
-                ending = morpheme.surface()
-                if ending != ".":
-                    ending = "!"
-        elif kind == OPEN:
-            depth += 1
-        elif kind == CLOSE:
-            if depth:
-                depth -= 1
-        elif not depth and _is_emoji(morpheme.surface()[0]):
-            ending = "emoji"
-    finish()
+    if noun is not None:
+        _run(noun, more, run_kind, spaced, terms, parts, kinds, pos_id, known, word_id, forms)
+    if first is not None:
+        out.append((first.begin(), last.end(), tuple(terms), tuple(parts), tokens))
     return out
 
 
-def _compound(
-    run: list[Any],
-    run_kinds: list[int],
+def _run(
+    noun: Any,
+    more: list[Any],
+    run_kind: int,
     spaced: list[int],
     terms: list[TermPair],
     parts: list[str],
+    kinds: list[int],
+    pos_id: Callable[[Any], int],
     known: dict[str, bool],
     word_id: Callable[[Any], int],
     forms: dict[int, str],
 ) -> None:
-    """A run of several nouns: the compound (neither ending in a prefix nor starting with a
-    suffix or a number) and its content nouns as parts. Runs of names, numbers and affixes
-    alone say nothing, and are not read."""
-    stop = len(run_kinds)
-    while stop and run_kinds[stop - 1] in _EDGE_END:
-        stop -= 1
-    begin = 0
-    while begin < stop and run_kinds[begin] in _EDGE_START:
-        begin += 1
-    if stop <= begin or min(run_kinds[begin:stop]) > PROPER:  # no content noun in it
-        return
-    keys: list[str] = []
-    texts: list[str] = []
-    content: list[str] = []  # the keys of its nouns (not names, numbers or affixes)
-    for at in range(begin, stop):
-        morpheme = run[at]
-        word = word_id(morpheme)
-        key = forms.get(word) or _form(morpheme, word, forms)
-        text = morpheme.surface()
-        if spaced and at in spaced:  # a space after a Latin word stays (Windows Update)
-            key += " "
-            text += " "
-        keys.append(key)
-        texts.append(text)
-        if run_kinds[at] < NUMBER:
-            content.append(key.strip())
-    if stop - begin == 1:
-        key, shown = keys[0].strip(), texts[0].strip()
+    """The term of a run of nouns: `noun` and `more` after it (`run_kind` is the highest kind
+    in it)."""
+    if more:
+        _compound(
+            [noun, *more], run_kind, spaced, terms, parts, kinds, pos_id, known, word_id, forms
+        )
+    elif run_kind <= PROPER:  # a name alone is who or where
+        word = word_id(noun)
+        key = forms.get(word) or _form(noun, word, forms)
+        meaningful = known.get(key)
+        if meaningful is None:
+            meaningful = known[key] = _meaningful(key)
+        if meaningful and ((shown := noun.surface()) == key or shown not in GENERIC):
+            terms.append((key, shown))
+
+
+def _compound(
+    run: list[Any],
+    run_kind: int,
+    spaced: list[int],
+    terms: list[TermPair],
+    parts: list[str],
+    kinds: list[int],
+    pos_id: Callable[[Any], int],
+    known: dict[str, bool],
+    word_id: Callable[[Any], int],
+    forms: dict[int, str],
+) -> None:
+    """A run of several nouns (`run_kind`: the highest kind in it): the compound (neither
+    ending in a prefix nor starting with a suffix or a number) and its content nouns as parts.
+    Runs of names, numbers and affixes alone say nothing, and are not read."""
+    if run_kind == NOUN and not spaced:  # plain nouns (most compounds): no edge, all content
+        keys: list[str] = []
+        texts: list[str] = []
+        for noun in run:
+            word = word_id(noun)
+            keys.append(forms.get(word) or _form(noun, word, forms))
+            texts.append(noun.surface())
+        content = keys
     else:
-        key, shown = "".join(keys).strip(), "".join(texts).strip()
+        run_kinds = [kinds[pos_id(noun)] for noun in run]
+        stop = len(run_kinds)
+        while stop and run_kinds[stop - 1] in _EDGE_END:
+            stop -= 1
+        begin = 0
+        while begin < stop and run_kinds[begin] in _EDGE_START:
+            begin += 1
+        if stop <= begin or min(run_kinds[begin:stop]) > PROPER:  # no content noun in it
+            return
+        keys = []
+        texts = []
+        content = []  # the keys of its nouns (not names, numbers or affixes)
+        for at in range(begin, stop):
+            noun = run[at]
+            word = word_id(noun)
+            key = forms.get(word) or _form(noun, word, forms)
+            text = noun.surface()
+            if spaced and at in spaced:  # a space after a Latin word stays (Windows Update)
+                key += " "
+                text += " "
+            keys.append(key)
+            texts.append(text)
+            if run_kinds[at] < NUMBER:
+                content.append(key)
+    key, shown = "".join(keys).strip(), "".join(texts).strip()
     meaningful = known.get(key)
     if meaningful is None:
         meaningful = known[key] = _meaningful(key)
@@ -268,6 +321,7 @@ def _compound(
         terms.append((key, shown))
     if len(content) > 1:
         for part in content:
+            part = part.strip()
             meaningful = known.get(part)
             if meaningful is None:
                 meaningful = known[part] = _meaningful(part)
