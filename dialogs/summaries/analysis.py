@@ -19,9 +19,8 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 from datetime import datetime
-from operator import itemgetter, mul
+from operator import attrgetter, itemgetter, mul
 from typing import NamedTuple
 
 from dialogs.summaries.index import IndexSource, SearchIndex, SearchSentence
@@ -74,9 +73,25 @@ _INSTRUCTING = re.compile(
 # A NamedTuple's own __new__ is Python code; thousands of sentences skip it.
 _new_tuple = tuple.__new__
 _term_key = itemgetter(0)
+_modified_at = attrgetter("modified_at")
+_order = attrgetter("order")
+_score = itemgetter(0)  # of a (score, draft) pair
+# What a word is worth by its length, up to 8 characters (longer words say more); as a
+# keyword, the root's count double.
+_WORD_WORTH = tuple(1.0 + 0.12 * length for length in range(9))
+_ROOT_WORD_WORTH = tuple(2.0 * worth for worth in _WORD_WORTH)
+
+
+# A reply, and its words as analysed.
+_Reply = tuple[StoredMessage, AnalysedText]
+# A candidate answer sentence, scored but not yet for its likeness to the others: (score,
+# order, text, message, vector, norm). A plain tuple: thousands are made, few are chosen.
+_Draft = tuple[float, int, str, StoredMessage, dict[str, float], float]
 
 
 class _Candidate(NamedTuple):
+    """A chosen answer sentence."""
+
     score: float
     order: int
     text: str
@@ -134,58 +149,47 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
         return None
     asker = _person_key(root)
     live = [m for m in thread.messages if m.deleted_at is None and m.text.strip()]
-    if not any(m.is_root for m in live) and not root.subject:
+    # Message ids are unique in a channel: the root, first of the messages, is live as live[0].
+    root_live = bool(live) and live[0] is root
+    if not root_live and not root.subject:
         return None
-    replies = [m for m in thread.messages[1:] if m.deleted_at is None]
-    analysed = dict(
-        zip(
-            [m.message_id for m in live],
-            analyser.analyse_all(
-                [(m.text, not m.is_root and _person_key(m) == asker) for m in live]
-            ),
-            strict=True,
-        )
+    results = analyser.analyse_all(
+        [(m.text, m is not root and _person_key(m) == asker) for m in live]
     )
-    all_sentences: list[SentenceTerms] = []
-    root_sentences_at = (0, 0)  # where the root's sentences are in all_sentences
-    for message in live:
-        sentences = analysed[message.message_id].sentences
-        if message.message_id == root.message_id:
-            root_sentences_at = (len(all_sentences), len(all_sentences) + len(sentences))
-        all_sentences += sentences
+    words = _read_words(live, results, root)
+    fillers = words.fillers
 
-    # Greetings and self-introductions, found once (every step below skips them). A sentence's
-    # text is stripped and not empty: only one that starts or ends as they can is tried.
-    fillers = {
-        text
-        for sentence in all_sentences
-        if ((text := sentence.text)[0] in _FILLER_START or text.endswith(_INTRODUCTION_ENDS))
-        and _filler(text)
-    }
-
-    # Status from words, then the button.
+    # Status from words, then the button. Replies by people other than the asker (not apps)
+    # are the answers, and who gave them.
     signal = 0
     thanked: str | None = None
     quoted_thanks = False
-    resolving: list[StoredMessage] = []
-    last_other: StoredMessage | None = None
-    for message in live[1:] if live and live[0].is_root else live:
-        if _person_key(message) != asker:
-            if _is_person(message):
-                last_other = message
+    resolving: list[AnalysedText] = []  # what the asker said when it worked
+    from_others: list[_Reply] = []
+    start = 1 if root_live else 0
+    replies = list(zip(live[start:], results[start:], strict=True))
+    for message, result in replies:
+        person = message.author_aad_id  # (as `_person_key` and `_is_person` read it)
+        if (person or message.author_name) != asker:
+            if person:
+                from_others.append((message, result))
             continue
-        said = analysed[message.message_id].resolution
+        said = result.resolution
         if said == RESOLVED:
             signal = RESOLVED
-            resolving.append(message)
+            resolving.append(result)
             quoted = _replied_to(message, live)
             if quoted is not None:
                 thanked, quoted_thanks = quoted.message_id, True
-            elif last_other is not None:
-                thanked, quoted_thanks = last_other.message_id, False
+            elif from_others:
+                thanked, quoted_thanks = from_others[-1][0].message_id, False
         elif said == UNRESOLVED:
             signal = UNRESOLVED
-    answered = any(_person_key(m) != asker and _is_person(m) for m in replies)
+    # (Replies without words, not live, count too.)
+    answered = bool(from_others) or any(
+        m.deleted_at is None and _person_key(m) != asker and _is_person(m)
+        for m in thread.messages[1:]
+    )
     solved = signal == RESOLVED or _marked_solved(root)
     by_button = False
     if thread.resolution is not None:
@@ -199,47 +203,39 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
     )
 
     # Sentences and the weights of their words within the thread.
-    root_sentences = (
-        [s for s in analysed[root.message_id].sentences if s.text not in fillers]
-        if root.message_id in analysed
-        else []
-    )
+    root_sentences = [s for s in results[0].sentences if s.text not in fillers] if root_live else []
     question_sentences = _question(root_sentences)
     question_text = _join_sentences([s.text for s in question_sentences])
     if root.subject and root.subject.strip():
         question_text = f"【{root.subject.strip()}】{question_text}"
-    # In how many sentences each word is (the keys of a sentence are its words, each once).
-    spread, keywords = _spread_and_keywords(live, analysed, root.message_id, fillers)
-    total = max(len(all_sentences), 1)
+    spread = words.spread
+    total = max(len(words.sentences), 1)
     # A word's weight depends only on its count: each count's worked out once.
     most = max(spread.values(), default=0)
-    logs = [0.0, *(math.log(1 + total / count) for count in range(1, most + 1))]
-    weight = dict(zip(spread, map(logs.__getitem__, spread.values()), strict=True))
+    logs = [0.0, *[math.log(1 + total / count) for count in range(1, most + 1)]]
+    weight = {key: logs[count] for key, count in spread.items()}
 
     question_vector = _vector(question_sentences or root_sentences, weight)
     for key, value in _vector(root_sentences, weight).items():
         question_vector[key] = question_vector.get(key, 0.0) + 0.5 * value
     # What the asker said worked (「プロパティの『許可する』でできました」) points at the answer.
     worked: dict[str, float] = {}
-    for message in resolving:
-        for sentence in analysed[message.message_id].sentences:
+    for result in resolving:
+        for sentence in result.sentences:
             share = 1.0 if sentence.resolution == RESOLVED else 0.5
             for key, value in _vector([sentence], weight).items():
                 worked[key] = worked.get(key, 0.0) + share * value
-    # Replies by people other than the asker (not apps): the answers, and who gave them.
-    from_others = [
-        m
-        for m in live
-        if m.message_id != m.root_id and m.author_aad_id and m.author_aad_id != asker
-    ]
+    # Solved alone: the asker's own replies say how.
+    answering = replies if not from_others and status is ThreadStatus.SOLVED else from_others
     candidates = _candidates(
-        live, from_others, analysed, status, thanked, quoted_thanks, fillers, weight,
-        question_vector, worked,
-    )  # fmt: skip
+        answering, thanked, quoted_thanks, fillers, weight, question_vector, worked
+    )
     chosen = _choose(candidates)
     one_line = {c.text: _one_line(c.text, ANSWER_CHARS) for c in chosen}
     key_answer = one_line[chosen[0].text] if chosen else None
-    helpful = {c.message.message_id for c in chosen[:1]} | ({thanked} if thanked else set())
+    helpful = {chosen[0].message.message_id} if chosen else set()
+    if thanked:
+        helpful.add(thanked)
 
     synopsis = ThreadSynopsis(
         channel_id=thread.channel_id,
@@ -251,21 +247,21 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
         question=_one_line(question_text, QUESTION_CHARS),
         key_answer=key_answer,
         status=status,
-        reply_count=sum(1 for m in replies if m.text.strip()),
+        reply_count=len(replies),
         created_at=root.created_at,
-        last_activity_at=max(m.modified_at for m in thread.messages),
+        last_activity_at=max(map(_modified_at, thread.messages)),
         asker_name=root.author_name or "",
         asker_municipality=root.author_municipality,
         participants=_participants(live),
-        keywords=keywords,
+        keywords=words.keywords,
         asker_key=asker,
-        answer_sentences=tuple(one_line[c.text] for c in sorted(chosen, key=lambda c: c.order)),
+        answer_sentences=tuple([one_line[c.text] for c in sorted(chosen, key=_order)]),
         answerers=_answerers(from_others, helpful),
         solved_by_button=by_button,
     )
     source = IndexSource(
-        tuple(all_sentences),
-        root_sentences_at,
+        tuple(words.sentences),
+        words.root,
         {s.text for s in question_sentences},
         {c.text for c in chosen},
         fillers,
@@ -273,88 +269,154 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
     return ThreadAnalysis(synopsis, source)
 
 
+class _ThreadWords(NamedTuple):
+    sentences: list[SentenceTerms]  # of the live messages, in order
+    root: tuple[int, int]  # where the root's are: sentences[root[0] : root[1]]
+    fillers: set[str]  # greetings and self-introductions
+    spread: Counter[str]  # in how many sentences each word is
+    keywords: tuple[str, ...]
+
+
+def _read_words(
+    live: list[StoredMessage], results: list[AnalysedText], root: StoredMessage
+) -> _ThreadWords:
+    """In one pass over the thread's sentences: the greetings and self-introductions (every
+    step after skips them), in how many sentences each word is (a term's key or a compound's
+    part), and the thread's keywords: its words (none from greetings) scored, the root's double
+    and longer words more, the best few that do not contain one another."""
+    sentences: list[SentenceTerms] = []
+    root_at = (0, 0)
+    fillers: set[str] = set()
+    words: list[str] = []
+    scores: dict[str, float] = {}
+    shown: dict[str, str] = {}
+    for message, result in zip(live, results, strict=True):
+        if message is root:
+            root_at = (len(sentences), len(sentences) + len(result.sentences))
+            worth = _ROOT_WORD_WORTH
+        else:
+            worth = _WORD_WORTH
+        sentences += result.sentences
+        for text, terms, parts, _ in result.sentences:
+            if parts or len(terms) > 1:
+                words += {*map(_term_key, terms), *parts}  # each once
+            elif terms:
+                words.append(terms[0][0])
+            # A sentence's text is stripped and not empty: only one that starts or ends as a
+            # greeting can, or has what an introduction must, is tried against the pattern.
+            if (text[0] in _FILLER_START and _FILLER.match(text)) or (
+                len(text) <= 61  # (what the pattern allows)
+                and "の" in text
+                and text.endswith(_INTRODUCTION_ENDS)
+                and _INTRODUCTION.match(text)
+            ):
+                fillers.add(text)
+                continue
+            for key, written in terms:
+                size = len(key)
+                score = worth[size if size < 8 else 8]
+                if key in scores:
+                    scores[key] += score
+                else:
+                    scores[key] = score
+                    shown[key] = written
+    # Stable: among equal scores, the word found first.
+    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
+    picked: list[str] = []
+    for key in ranked:
+        for other in picked:
+            if key in other or other in key:
+                break
+        else:
+            picked.append(key)
+            if len(picked) == KEYWORDS:
+                break
+    keywords = tuple(shown[key] for key in picked)
+    return _new_tuple(_ThreadWords, (sentences, root_at, fillers, Counter(words), keywords))
+
+
 def _candidates(
-    live: list[StoredMessage],
-    from_others: list[StoredMessage],
-    analysed: dict[str, AnalysedText],
-    status: ThreadStatus,
+    answering: list[_Reply],
     thanked: str | None,
     quoted_thanks: bool,
     fillers: set[str],
     weight: dict[str, float],
     question_vector: dict[str, float],
     worked: dict[str, float],
-) -> list[tuple[float, _Candidate]]:
-    """Answer sentences from replies by people other than the asker, scored: likeness to the
+) -> list[tuple[float, _Draft]]:
+    """Answer sentences from the `answering` replies, in order, scored: likeness to the
     question and to what worked, instructions up, asking back down, times the reply's weight;
     then times likeness to what the answers say together (a cheap stand-in for LexRank's
     centrality)."""
-    if not from_others and status is ThreadStatus.SOLVED:
-        from_others = [m for m in live if not m.is_root]  # solved alone: their own words
     # Each target's length, computed once (it is the same for every sentence compared).
     question_norm = _norm(question_vector)
     worked_norm = _norm(worked)
-    candidates: list[_Candidate] = []
+    sqrt = math.sqrt
+    drafts: list[_Draft] = []
     centroid: dict[str, float] = {}
     order = 0
-    weigh, in_question, in_worked = weight.get, question_vector.get, worked.get
-    for message in from_others:
+    for message, result in answering:
         boost = 1.0 + 0.25 * min(len(message.reactions), 8)
         if message.message_id == thanked:
             # The reply the asker quoted when saying it worked is the answer, most likely.
             boost = boost * 2.0 if quoted_thanks else boost + 0.5
-        for sentence in analysed[message.message_id].sentences:
+        for text, terms, parts, _ in result.sentences:
             order += 1
-            text = sentence.text
-            if text in fillers or (not sentence.terms and len(text) < 12):
+            if text in fillers or (not terms and len(text) < 12):
                 continue
-            # TF-IDF within the thread (as `_vector`, for one sentence).
+            # TF-IDF within the thread (as `_vector`, for one sentence; every word of the
+            # thread has a weight).
             vector: dict[str, float] = {}
-            for key, _ in sentence.terms:
-                vector[key] = vector.get(key, 0.0) + weigh(key, 1.0)
-            for part in sentence.parts:
-                vector[part] = vector.get(part, 0.0) + 0.5 * weigh(part, 1.0)
+            for key, _ in terms:
+                if key in vector:
+                    vector[key] += weight[key]
+                else:
+                    vector[key] = weight[key]
+            for part in parts:
+                if part in vector:
+                    vector[part] += 0.5 * weight[part]
+                else:
+                    vector[part] = 0.5 * weight[part]
             # Relevance to the question and to what worked: like the cosine, but the sentence's
             # length only half held against it (a sentence that shares more words with the
             # target, while saying more, is the better summary line); nothing in common, or
-            # nothing to compare with, is 0. Both dot products in one loop.
-            to_question = to_worked = norm = 0.0
-            if vector:
-                values = vector.values()
-                norm = math.sqrt(sum(map(mul, values, values)))
-                dot = dot_worked = 0.0
-                for key, value in vector.items():
-                    dot += value * in_question(key, 0.0)
-                    dot_worked += value * in_worked(key, 0.0)
-                if dot:
-                    to_question = dot / (math.sqrt(norm) * question_norm)
-                if dot_worked:
-                    to_worked = dot_worked / (math.sqrt(norm) * worked_norm)
-            score = 0.05 + 0.6 * to_question + 0.9 * to_worked
+            # nothing to compare with, is 0. The vector's length, both dot products and the
+            # centroid's sums in one loop (a word not in a target adds nothing to its product).
+            squares = dot = dot_worked = 0.0
+            for key, value in vector.items():
+                squares += value * value
+                if key in question_vector:
+                    dot += value * question_vector[key]
+                if key in worked:
+                    dot_worked += value * worked[key]
+                if key in centroid:
+                    centroid[key] += value
+                else:
+                    centroid[key] = value
+            norm = sqrt(squares)
+            score = 0.05
+            if dot:
+                score += 0.6 * (dot / (sqrt(norm) * question_norm))
+            if dot_worked:
+                score += 0.9 * (dot_worked / (sqrt(norm) * worked_norm))
             if _INSTRUCTING.search(text):
                 score += 0.2
             if ("か" in text or "?" in text or "？" in text) and _ASKING_BACK.search(text):
                 score *= 0.5  # asking back is not answering (each way of asking has か or ?)
             if len(text) < 10:
                 score *= 0.5
-            candidates.append(
-                _new_tuple(_Candidate, (score * boost, order, text, message, vector, norm))
-            )
-            for key, value in vector.items():
-                centroid[key] = centroid.get(key, 0.0) + value
+            drafts.append((score * boost, order, text, message, vector, norm))
     centroid_norm = _norm(centroid)
-    in_centroid = centroid.get
-    scored: list[tuple[float, _Candidate]] = []
-    for candidate in candidates:
+    scored: list[tuple[float, _Draft]] = []
+    for draft in drafts:
+        score, _, _, _, vector, norm = draft
         # `_cosine` with the centroid (which holds every key of every vector), inline.
-        cosine = 0.0
-        if candidate.vector:
-            dot = 0.0
-            for key, value in candidate.vector.items():
-                dot += value * in_centroid(key, 0.0)
-            if dot:
-                cosine = dot / (candidate.norm * centroid_norm)
-        scored.append((candidate.score * (1.0 + 0.3 * cosine), candidate))
+        dot = 0.0
+        for key, value in vector.items():
+            dot += value * centroid[key]
+        if dot:  # (else times 1.0)
+            score *= 1.0 + 0.3 * (dot / (norm * centroid_norm))
+        scored.append((score, draft))
     return scored
 
 
@@ -362,39 +424,39 @@ def _participants(live: list[StoredMessage]) -> tuple[str, ...]:
     participants: list[str] = []
     for message in live:
         name = message.author_name
-        if name and name not in participants and _is_person(message):
+        if name and message.author_aad_id and name not in participants:  # people, not apps
             participants.append(name)
     return tuple(participants)
 
 
-def _answerers(from_others: list[StoredMessage], helpful: set[str]) -> tuple[Answerer, ...]:
+def _answerers(from_others: list[_Reply], helpful: set[str]) -> tuple[Answerer, ...]:
     """Everyone but the asker who replied (`from_others`), in the order they first did: their
     name as first written, their municipality as first known, replies, reactions, and whether
     one of their replies holds the key answer or was thanked."""
-    found: dict[str, _Replier] = {}
-    for message in from_others:
+    by_replier: dict[str, list[StoredMessage]] = {}
+    for message, _ in from_others:
         who = message.author_aad_id
         assert who  # a person's reply
-        replier = found.get(who)
-        if replier is None:
-            replier = found[who] = _Replier(message.author_name or "", None)
-        replier.municipality = replier.municipality or message.author_municipality
-        replier.replies += 1
-        replier.reactions += len(message.reactions)
-        replier.helpful = replier.helpful or message.message_id in helpful
-    return tuple(
-        Answerer(who, r.name, r.municipality, r.replies, r.reactions, r.helpful)
-        for who, r in found.items()
-    )
-
-
-@dataclass(slots=True)
-class _Replier:
-    name: str
-    municipality: str | None
-    replies: int = 0
-    reactions: int = 0
-    helpful: bool = False
+        if who in by_replier:
+            by_replier[who].append(message)
+        else:
+            by_replier[who] = [message]
+    answerers: list[Answerer] = []
+    for who, messages in by_replier.items():
+        first = messages[0]
+        municipality = first.author_municipality
+        reactions = len(first.reactions)
+        wrote_helpful = first.message_id in helpful
+        for message in messages[1:]:
+            municipality = municipality or message.author_municipality
+            reactions += len(message.reactions)
+            wrote_helpful = wrote_helpful or message.message_id in helpful
+        answerers.append(
+            Answerer(
+                who, first.author_name or "", municipality, len(messages), reactions, wrote_helpful
+            )
+        )
+    return tuple(answerers)
 
 
 def _marked_solved(root: StoredMessage) -> bool:
@@ -420,19 +482,6 @@ def _replied_to(message: StoredMessage, live: list[StoredMessage]) -> StoredMess
     return None
 
 
-def _filler(text: str) -> bool:
-    stripped = text.strip()
-    if stripped and stripped[0] in _FILLER_START and _FILLER.match(stripped):
-        return True
-    # What an introduction must be (see the pattern) is checked first: at most 61 characters,
-    # ending in です or ます. Other sentences are not tried.
-    return (
-        len(stripped) <= 61
-        and stripped.endswith(_INTRODUCTION_ENDS)
-        and _INTRODUCTION.match(stripped) is not None
-    )
-
-
 def _question(sentences: list[SentenceTerms]) -> list[SentenceTerms]:
     """One or two sentences that say what is asked: the most informative of the root's first
     sentences (an asking one counts more), with the sentence before it when it is short or
@@ -441,16 +490,15 @@ def _question(sentences: list[SentenceTerms]) -> list[SentenceTerms]:
         return []
     head = sentences[:6]
     asking = [_ASKING.search(s.text) is not None for s in head]
-
-    def informative(at: int) -> float:
-        sentence = head[at]
-        content = sum(
-            1.0 + 0.12 * min(len(key), 8) for key in dict.fromkeys(key for key, _ in sentence.terms)
-        )
-        return content * (1.3 if asking[at] else 1.0)
-
-    scores = [informative(at) for at in range(len(head))]
-    ranked = sorted(range(len(head)), key=lambda i: (-scores[i], i))
+    scores: list[float] = []
+    for sentence, asks in zip(head, asking, strict=True):
+        content = 0.0  # its words, each once, longer ones more
+        for key in dict.fromkeys(map(_term_key, sentence.terms)):
+            size = len(key)
+            content += _WORD_WORTH[size if size < 8 else 8]
+        scores.append(content * 1.3 if asks else content)
+    # Most informative first; among equal scores, the earlier (the sort is stable).
+    ranked = sorted(range(len(head)), key=scores.__getitem__, reverse=True)
     index = ranked[0]
     chosen = head[index]
     if len(ranked) > 1:
@@ -501,19 +549,19 @@ def _dot(small: dict[str, float], large: dict[str, float]) -> float:
     return dot
 
 
-def _choose(scored: list[tuple[float, _Candidate]]) -> list[_Candidate]:
-    """The best sentences, best first, without repeating one another."""
+def _choose(scored: list[tuple[float, _Draft]]) -> list[_Candidate]:
+    """The best sentences, best first (among equal scores, the one written first: the sort is
+    stable), without repeating one another."""
     chosen: list[_Candidate] = []
-    for _, candidate in sorted(scored, key=lambda pair: (-pair[0], pair[1].order)):
-        if len(chosen) == ANSWER_SENTENCES:
-            break
-        if any(
-            _cosine(candidate.vector, candidate.norm, other.vector, other.norm) > 0.9
-            for other in chosen
-            if other.vector
-        ):
-            continue
-        chosen.append(candidate)
+    for score, draft in sorted(scored, key=_score, reverse=True):
+        _, order, text, message, vector, norm = draft
+        for other in chosen:
+            if other.vector and _cosine(vector, norm, other.vector, other.norm) > 0.9:
+                break
+        else:
+            chosen.append(_new_tuple(_Candidate, (score, order, text, message, vector, norm)))
+            if len(chosen) == ANSWER_SENTENCES:
+                break
     return chosen
 
 
@@ -521,7 +569,7 @@ def _join_sentences(texts: list[str]) -> str:
     """Japanese sentences follow one another without a space; others get one."""
     joined = ""
     for text in texts:
-        if joined and not _JAPANESE_END.search(joined):
+        if joined and not _JAPANESE_END.search(joined[-3:]):  # (what the pattern can match)
             joined += " "
         joined += text
     return joined
@@ -536,51 +584,6 @@ def _one_line(text: str, limit: int) -> str:
     if "(" in line:
         line = _HALF_PARENS.sub(r"（\1）", line)
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-
-
-def _spread_and_keywords(
-    live: list[StoredMessage],
-    analysed: dict[str, AnalysedText],
-    root_id: str,
-    fillers: set[str],
-) -> tuple[Counter[str], tuple[str, ...]]:
-    """In one pass over the thread's sentences: in how many of them each word is (a term's key
-    or a compound's part), and the thread's keywords: its words (none from greetings) scored,
-    the root's double and longer words more, the best few that do not contain one another."""
-    words: list[str] = []
-    scores: dict[str, float] = {}
-    shown: dict[str, str] = {}
-    for message in live:
-        keyword_factor = 2.0 if message.message_id == root_id else 1.0
-        for sentence in analysed[message.message_id].sentences:
-            terms, parts = sentence.terms, sentence.parts
-            if parts or len(terms) > 1:
-                unique = set(map(_term_key, terms))
-                unique.update(parts)
-                words.extend(unique)
-            elif terms:
-                words.append(terms[0][0])
-            else:
-                continue
-            if sentence.text in fillers:
-                continue
-            for key, written in terms:
-                score = keyword_factor * (1.0 + 0.12 * min(len(key), 8))
-                if key in scores:
-                    scores[key] += score
-                else:
-                    scores[key] = score
-                    shown[key] = written
-    # Stable: among equal scores, the word found first.
-    ranked = sorted(scores, key=scores.__getitem__, reverse=True)
-    picked: list[str] = []
-    for key in ranked:
-        if len(picked) == KEYWORDS:
-            break
-        if any(key in other or other in key for other in picked):
-            continue
-        picked.append(key)
-    return Counter(words), tuple(shown[key] for key in picked)
 
 
 def activity_in(synopsis: ThreadSynopsis, since: datetime, until: datetime) -> bool:
