@@ -201,7 +201,9 @@ async def resolve(ctx: Context) -> Reply:
         return Reply.show(notice_card(ctx.t("summaries.flow.thread_gone")))
     actor = ctx.turn.actor
     asker = thread.root.author_aad_id
-    if asker not in (actor.aad_object_id, actor.key) and not await ctx.is_coordinator():
+    # A coordinator of the thread's own team: from a personal chat, owning some other team
+    # is not enough.
+    if asker not in (actor.aad_object_id, actor.key) and not await ctx.manages(data.channel_id):
         return Reply.show(notice_card(ctx.t("summaries.flow.not_allowed")))
     await store.set_resolution(
         ctx.session,

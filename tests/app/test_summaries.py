@@ -4,6 +4,7 @@ who knows, and marks a question solved with the card's button."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,10 +27,13 @@ from tests.fixtures.connector import (
     HANAKO,
     JIRO,
     NANAMI,
+    OTHER_TEAM,
+    STAFF,
     TARO,
     TEAM,
     Activities,
     TeamsUser,
+    add_team,
 )
 
 JST = ZoneInfo("Asia/Tokyo")
@@ -216,6 +220,32 @@ async def test_the_asker_marks_an_open_question_solved_with_the_button(
     )
     assert "スレッドを未解決に戻しました。" in card_text(reopened)
     assert "未回答 1 件・回答あり 1 件・解決済み 1 件" in card_text(reopened)
+
+
+async def test_owning_another_team_does_not_let_one_mark_our_questions_solved(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    """七海 owns Matsuyama's DX team and is a plain member of ours: from her personal chat she
+    finds 次郎's open question, but marking it solved is for 次郎 and our coordinators."""
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    matsuyama = add_team(connector, OTHER_TEAM, [NANAMI, JIRO])
+    member = replace(NANAMI, role="user")
+    connector.set_roster(TEAM.id, [user.roster_member() for user in (*STAFF, member)])
+    await bot.send(activities.channel_message("ヘルプ", from_=TARO))
+    await bot.send(matsuyama.channel_message("ヘルプ", from_=NANAMI))
+    await bot.send(activities.personal_message("検索 マクロ", from_=member))
+    card = await posted_card(connector, 3)
+    solve = button(card, "解決済みにする", near="Excelマクロ")
+
+    refused = invoke_card(
+        await bot.send(
+            activities.invoke_action(solve["verb"], solve["data"], from_=member, personal=True)
+        )
+    )
+    assert "質問した人とコーディネーターだけ" in card_text(refused)
+    await bot.send(activities.channel_message("要約", from_=JIRO))
+    assert "[未回答] " in card_text(await posted_card(connector, 4))
 
 
 async def test_a_busy_month_is_paged_with_show_more(
