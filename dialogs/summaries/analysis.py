@@ -3,7 +3,9 @@ keywords. Pure and deterministic for the same messages (so results are cached pe
 
 - The question is the root's first asking sentence (？, か, ください, 教えて…), with the sentence
   before it when it is short or points back (この, その…); greetings and self-introductions
-  never count. A subject, when the post has one, goes in front.
+  never count. A subject, when the post has one, goes in front; links written right after the
+  question's sentences stay with them. A root without a sentence to read (only a link, code,
+  a quote, a greeting) shows its first line as typed.
 - Answer sentences come from replies by people other than the asker. Each is scored like
   TF-IDF within the thread (a word found in few of the thread's sentences weighs more): its
   likeness to the question and to the other answers, multiplied by the reply's weight (its
@@ -26,7 +28,14 @@ from typing import NamedTuple
 from dialogs.summaries.index import IndexSource, SearchIndex, SearchSentence
 from dialogs.summaries.model import Answerer, ThreadStatus, ThreadSynopsis
 from dialogs.summaries.store import LoadedThread
-from dialogs.summaries.text import RESOLVED, UNRESOLVED, AnalysedText, Analyser, SentenceTerms
+from dialogs.summaries.text import (
+    RESOLVED,
+    UNRESOLVED,
+    AnalysedText,
+    Analyser,
+    SentenceTerms,
+    normalise,
+)
 from dialogs.threads.capture import message_link
 from dialogs.threads.store import StoredMessage
 
@@ -59,7 +68,14 @@ _ASKING = re.compile(
 )
 _SOLVED_MARK = re.compile(r"^\s*[【\[［(（]\s*(?:解決済み?|解決|済)\s*[】\]］)）]")
 _ASKING_BACK = re.compile(r"(?:[?？]|か[。!]?$|でしょうか|ますか|ですか)")
-_JAPANESE_END = re.compile(r"[。！？!?」』）)\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?$")
+# A Japanese sentence's end: a half-width ! ? ) only after a Japanese character (NFKC made
+# 「？」 ASCII); after a Latin one it ends an English sentence, which a space follows.
+_JAPANESE_END = re.compile(
+    r"(?:[。！？」』）\U0001F300-\U0001FAFF\u2600-\u27BF]|(?<![\x00-\x7f])[!?)])\ufe0f?$"
+)
+# Links written right after a sentence, on its line: Sudachi never reads a link (text.py
+# blanks them), so the sentence it finds ends before it.
+_LINKS_AFTER = re.compile(r"(?:[ \t]*https?://[^\s<>()（）「」]+)+")
 _HALF_PUNCT = re.compile(r"(?<=[^\x00-\x7f])([!?])")
 _FULL = {"!": "！", "?": "？"}
 _HALF_PARENS = re.compile(r"\(([^()\x00-\x7f][^()]*)\)")
@@ -205,7 +221,10 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
     # Sentences and the weights of their words within the thread.
     root_sentences = [s for s in results[0].sentences if s.text not in fillers] if root_live else []
     question_sentences = _question(root_sentences)
-    question_text = _join_sentences([s.text for s in question_sentences])
+    question_parts = [s.text for s in question_sentences]
+    if question_parts and "http" in root.text:
+        question_parts = _with_links(question_parts, normalise(root.text))
+    question_text = _join_sentences(question_parts) or _first_line(root.text)
     if root.subject and root.subject.strip():
         question_text = f"【{root.subject.strip()}】{question_text}"
     spread = words.spread
@@ -249,7 +268,7 @@ def analyse_thread(thread: LoadedThread, analyser: Analyser) -> ThreadAnalysis |
         status=status,
         reply_count=len(replies),
         created_at=root.created_at,
-        last_activity_at=max(map(_modified_at, thread.messages)),
+        last_activity_at=_last_activity(thread),
         asker_name=root.author_name or "",
         asker_municipality=root.author_municipality,
         participants=_participants(live),
@@ -418,6 +437,36 @@ def _candidates(
             score *= 1.0 + 0.3 * (dot / (norm * centroid_norm))
         scored.append((score, draft))
     return scored
+
+
+def _last_activity(thread: LoadedThread) -> datetime:
+    """The latest change to a message, or press of 解決済み (or 未解決に戻す)."""
+    latest: datetime = max(map(_modified_at, thread.messages))
+    resolution = thread.resolution
+    if resolution is not None and resolution.at > latest:
+        return resolution.at
+    return latest
+
+
+def _with_links(texts: list[str], normalised_root: str) -> list[str]:
+    """The question's sentences, each with the links written right after it on its line (「この
+    手順書を見てください https://…pdf」)."""
+    found = []
+    for text in texts:
+        at = normalised_root.find(text)
+        links = _LINKS_AFTER.match(normalised_root, at + len(text)) if at >= 0 else None
+        found.append(f"{text} {links.group().strip()}" if links else text)
+    return found
+
+
+def _first_line(text: str) -> str:
+    """For a root without a sentence to read (only a link, a code block, a quote, an error code,
+    a greeting): its first line with words as typed, so the question is never blank."""
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("```"):
+            return line
+    return ""
 
 
 def _participants(live: list[StoredMessage]) -> tuple[str, ...]:

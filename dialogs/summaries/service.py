@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,7 +76,8 @@ async def analysed_threads(
     session: AsyncSession, channel_id: str, root_ids: Sequence[str] | None = None
 ) -> list[AnalysedThread]:
     """The channel's threads (or those given) that have a question to show: not those whose
-    question was deleted, nor commands to the bot (「@IYO WORK 要約」) nobody else replied to.
+    question was deleted, nor commands to the bot (「@IYO WORK 要約」), whatever the replies.
+    Commands inside a thread are left out of it: they are not answers, nor activity.
 
     The whole channel's list is kept until anything in it changes (a message, a 解決済み flag,
     someone's municipality, the bot's name): one aggregate query tells, so a search does not
@@ -101,8 +102,10 @@ async def _read(
     session: AsyncSession, channel_id: str, root_ids: Sequence[str] | None, bots: Sequence[str]
 ) -> list[AnalysedThread]:
     found = []
-    for thread in await load_threads(session, channel_id, root_ids):
-        if _addressed_to_bot(thread, bots):
+    mentions = tuple(f"@{name}" for name in bots)
+    for loaded in await load_threads(session, channel_id, root_ids):
+        thread = _without_commands(loaded, mentions)
+        if thread is None:
             continue
         analysis = analyse(thread)
         if analysis is not None:
@@ -110,31 +113,45 @@ async def _read(
     return found
 
 
-def _addressed_to_bot(thread: LoadedThread, bots: Sequence[str]) -> bool:
-    root = thread.root
-    if root is None or not any(root.text.startswith(f"@{name}") for name in bots):
-        return False
-    asker = root.author_aad_id
-    return not any(
-        m.author_aad_id and m.author_aad_id != asker and m.deleted_at is None
-        for m in thread.messages[1:]
-    )
+def _without_commands(thread: LoadedThread, mentions: tuple[str, ...]) -> LoadedThread | None:
+    """The thread without the messages addressed to the bot (「@IYO WORK 要約」: they ask the bot,
+    they answer nobody); None when its root is one."""
+    commands = {id(m) for m in thread.messages if m.text.lstrip().startswith(mentions)}
+    if not commands:
+        return thread
+    if thread.root is not None and id(thread.root) in commands:
+        return None
+    return replace(thread, messages=tuple(m for m in thread.messages if id(m) not in commands))
 
 
-def _activity(thread: LoadedThread, since: datetime, until: datetime) -> int:
-    """Messages of the thread written, edited or deleted in [since, until)."""
-    return sum(
-        1
-        for m in thread.messages
-        if since <= m.created_at < until or since <= m.modified_at < until
-    )
+def _activity(thread: LoadedThread, since: datetime, until: datetime) -> tuple[int, datetime]:
+    """How many of the thread's messages were written, edited or deleted in [since, until) (a
+    press of 解決済み counts as one), and the latest of these times: what happens after `until`
+    changes neither."""
+    count = 0
+    latest = since
+    for m in thread.messages:
+        in_period = False
+        if since <= m.created_at < until:
+            in_period = True
+            latest = max(latest, m.created_at)
+        if since <= m.modified_at < until:
+            in_period = True
+            latest = max(latest, m.modified_at)
+        count += in_period
+    resolution = thread.resolution
+    if resolution is not None and since <= resolution.at < until:
+        count += 1
+        latest = max(latest, resolution.at)
+    return count, latest
 
 
 async def summarise_channel(
     session: AsyncSession, channel_id: str, *, since: datetime, until: datetime
 ) -> list[ThreadSynopsis]:
     """The threads created or active in [since, until), most active first (messages written,
-    edited or deleted in the period; then the latest activity)."""
+    edited or deleted in the period, and a press of 解決済み; then the latest of these before
+    `until`)."""
     roots = await active_roots(session, channel_id, since, until)
     return _most_active(await analysed_threads(session, channel_id, roots), since, until)
 
@@ -145,13 +162,12 @@ def _most_active(
     """The synopses of the threads active in [since, until), most active first."""
     # Stored times are UTC: compared with UTC bounds, no offset is worked out per comparison.
     since, until = since.astimezone(UTC), until.astimezone(UTC)
-    active = [(count, t) for t in threads if (count := _activity(t.thread, since, until))]
+    # Ordered by what happened within the period only: a reply after `until` moves nothing, so
+    # the pages of one period (もっと見る) neither repeat nor skip a thread.
+    active = [(_activity(t.thread, since, until), t) for t in threads]
+    active = [found for found in active if found[0][0]]
     active.sort(
-        key=lambda found: (
-            -found[0],
-            -found[1].synopsis.last_activity_at.timestamp(),
-            found[1].synopsis.root_id,
-        )
+        key=lambda found: (-found[0][0], -found[0][1].timestamp(), found[1].synopsis.root_id)
     )
     return [t.synopsis for _, t in active]
 

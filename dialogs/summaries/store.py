@@ -66,7 +66,8 @@ _COLUMNS = (
 async def active_roots(
     session: AsyncSession, channel_id: str, since: datetime, until: datetime
 ) -> list[str]:
-    """Threads with a message written, edited or deleted in [since, until)."""
+    """Threads with a message written, edited or deleted in [since, until), or marked 解決済み
+    (or open again) with the button then."""
     in_window = or_(
         and_(ChannelMessageRow.created_at >= since, ChannelMessageRow.created_at < until),
         and_(ChannelMessageRow.modified_at >= since, ChannelMessageRow.modified_at < until),
@@ -76,7 +77,14 @@ async def active_roots(
         .where(ChannelMessageRow.channel_id == channel_id, in_window)
         .distinct()
     )
-    return list(rows.all())
+    pressed = await session.scalars(
+        select(ThreadResolutionRow.root_id).where(
+            ThreadResolutionRow.channel_id == channel_id,
+            ThreadResolutionRow.updated_at >= since,
+            ThreadResolutionRow.updated_at < until,
+        )
+    )
+    return list(dict.fromkeys([*rows.all(), *pressed.all()]))
 
 
 async def load_threads(

@@ -369,3 +369,159 @@ async def test_in_english_for_an_english_client(
     assert "Summary (last 7 days: Thu 11/19 – Thu 11/26)" in text
     assert "3 threads: 1 unanswered, 1 answered, 1 solved" in text
     assert "[Solved] " in text
+
+
+async def command_in_thread(
+    bot: RunningBot, activities: Activities, who: TeamsUser, text: str, at: datetime, thread: str
+) -> None:
+    """`who` @mentions the bot inside a thread (「@IYO WORK 要約」 as a reply)."""
+    message = activities.channel_message(text, from_=who, thread=thread)
+    message["timestamp"] = at.astimezone(ZoneInfo("UTC")).isoformat()
+    answer = await bot.send(message)
+    assert answer.status in (200, 201)
+
+
+async def test_asking_the_bot_inside_an_open_question_does_not_answer_it(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    """花子 types 「@IYO WORK 要約」 as a reply in 次郎's unanswered macro question: the question is
+    still unanswered, and 花子 is not someone who answered it."""
+    bot.clock.set(MONDAY + timedelta(days=3))
+    threads = await a_week_of_questions(bot, activities)
+    at = MONDAY + timedelta(days=2, hours=5)
+    await command_in_thread(bot, activities, HANAKO, "要約", at, threads["macro"])
+    await connector.wait_for_sent(1)
+
+    await bot.send(activities.channel_message("要約", from_=TARO))
+    text = card_text(await posted_card(connector, 2))
+    assert "未回答 1 件・回答あり 1 件・解決済み 1 件" in text
+    assert "@IYO WORK" not in text
+    await bot.send(activities.channel_message("誰に聞く 要約", from_=TARO))
+    [*_, said] = await connector.wait_for_sent(3)
+    assert "宇和島 次郎" not in card_text(said.card or {}) + (said.text or "")
+
+
+async def test_a_thread_of_commands_to_the_bot_is_not_a_question(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    """太郎 asks the bot for the summary and 次郎 asks for last month's in the same thread: that
+    thread is not listed, and searching for the bot's name finds nothing."""
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    command = activities.channel_message("要約", from_=TARO)
+    command["timestamp"] = (MONDAY + timedelta(days=2, hours=3)).isoformat()
+    await bot.send(command)
+    at = MONDAY + timedelta(days=2, hours=4)
+    await command_in_thread(bot, activities, JIRO, "要約 先月", at, str(command["id"]))
+    await connector.wait_for_sent(2)
+
+    await bot.send(activities.channel_message("要約", from_=HANAKO))
+    text = card_text(await posted_card(connector, 3))
+    assert "スレッド 3 件" in text
+    assert "@IYO WORK" not in text
+    await bot.send(activities.channel_message("検索 IYO WORK", from_=HANAKO))
+    [*_, found] = await connector.wait_for_sent(4)
+    assert "要約 先月" not in card_text(found.card or {}) + (found.text or "")
+
+
+async def test_a_reply_after_the_first_page_does_not_shift_the_next_page(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    """Page 1 of the month shows the twelve questions' newest eight; then 次郎 answers the oldest.
+    もっと見る still shows the other four, the oldest among them, none twice."""
+    bot.clock.set(datetime(2026, 11, 30, 18, 0, tzinfo=JST))
+    channel = Channel(bot, activities)
+    roots = {}
+    for day in range(1, 13):
+        roots[day] = await channel.post(
+            HANAKO,
+            f"ファイルサーバー{day}号機のバックアップが失敗します。原因はわかりますか？",
+            datetime(2026, 11, day, 9, 0, tzinfo=JST),
+        )
+    await bot.send(activities.channel_message("要約 今月", from_=TARO))
+    first = await posted_card(connector, 1)
+    assert "1〜8 件目／全 12 件" in card_text(first)
+
+    bot.clock.set(datetime(2026, 11, 30, 18, 30, tzinfo=JST))
+    await channel.post(JIRO, "ディスクの空きを確認してください。", bot.clock.now(), thread=roots[1])
+    more = button(first, "もっと見る")
+    second = card_text(
+        invoke_card(await bot.send(activities.invoke_action(more["verb"], more["data"])))
+    )
+    assert "9〜12 件目／全 12 件" in second
+    shown = [day for day in range(1, 13) if f"ファイルサーバー{day}号機" in second]
+    assert shown == [1, 2, 3, 4]
+
+
+async def test_questions_without_a_sentence_still_show_what_was_posted(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    """Roots that are only a link, a code block, a quote, an error code or a greeting show what
+    was typed, not a blank line; a link after a sentence stays in the question."""
+    bot.clock.set(MONDAY + timedelta(days=3))
+    channel = Channel(bot, activities)
+    roots = [
+        "https://www.soumu.go.jp/main_content/000123456.pdf",
+        "```\nGet-Service wuauserv | Stop-Service\n```",
+        "> 共有フォルダにアクセスできません",
+        "0x80070005",
+        "お疲れ様です。松山市の太郎です。",
+        "この手順書を見てください https://example.lg.jp/manual.pdf",
+    ]
+    for hours, text in enumerate(roots):
+        await channel.post(TARO, text, MONDAY + timedelta(hours=hours))
+    await bot.send(activities.channel_message("要約", from_=HANAKO))
+
+    lines = card_text(await posted_card(connector, 1)).split("\n")
+    questions = [lines[at + 1] for at, line in enumerate(lines) if line == "[未回答] "]
+    assert sorted(questions) == sorted(
+        [
+            "https://www.soumu.go.jp/main_content/000123456.pdf",
+            "Get-Service wuauserv | Stop-Service",
+            "> 共有フォルダにアクセスできません",
+            "0x80070005",
+            "お疲れ様です。松山市の太郎です。",
+            "この手順書を見てください https://example.lg.jp/manual.pdf",
+        ]
+    )
+
+
+async def test_a_question_solved_with_the_button_this_week_is_in_this_weeks_summary(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    """次郎 asked two weeks ago; today he marks it solved with the button: this week's summary
+    lists it as solved."""
+    bot.clock.set(MONDAY - timedelta(days=11, hours=-1))
+    channel = Channel(bot, activities)
+    await channel.post(
+        JIRO,
+        "プリンタのドライバを一斉に配布する方法はありますか？",
+        MONDAY - timedelta(days=11),
+    )
+    await bot.send(activities.channel_message("要約 30日", from_=JIRO))
+    card = await posted_card(connector, 1)
+    solve = button(card, "解決済みにする", near="プリンタ")
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await bot.send(activities.invoke_action(solve["verb"], solve["data"], from_=JIRO))
+
+    bot.clock.set(MONDAY + timedelta(days=3, minutes=5))
+    await bot.send(activities.channel_message("要約", from_=TARO))
+    text = card_text(await posted_card(connector, 2))
+    assert "スレッド 1 件: 未回答 0 件・回答あり 0 件・解決済み 1 件" in text
+    assert "[解決済み] \nプリンタのドライバを一斉に配布する方法はありますか？" in text
+
+
+async def test_english_sentences_of_a_question_are_joined_with_a_space(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    bot.clock.set(MONDAY + timedelta(days=3))
+    channel = Channel(bot, activities)
+    await channel.post(GUEST, "How do I reset MFA in Entra ID? The user lost their phone.", MONDAY)
+    await channel.post(
+        HANAKO, "Windows Update が失敗します。原因はわかりますか？", MONDAY + timedelta(hours=1)
+    )
+    await bot.send(activities.channel_message("summary", from_=TARO, locale="en-US"))
+
+    text = card_text(await posted_card(connector, 1))
+    assert "How do I reset MFA in Entra ID? The user lost their phone." in text
+    assert "Windows Update が失敗します。原因はわかりますか？" in text
