@@ -2,11 +2,14 @@
 
 Where the threads come from: in a channel, that channel's; in a personal chat, the channels of
 every team the person belongs to (by the team's roster, the rule of dialogs/platform/scope.py);
-a group chat gets a one-line refusal (it has no channel threads of its own).
+a group chat gets a one-line refusal (it has no channel threads of its own), before any hint
+about what to write. What follows the command is read without the words and marks people put
+around it (要約して, 要約 今月。, 検索: マクロ, 検索 「マクロ」).
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any, Literal
 
@@ -20,7 +23,7 @@ from dialogs.router import Router
 from dialogs.summaries import store
 from dialogs.summaries.analysis import ThreadAnalysis
 from dialogs.summaries.periods import Period, PeriodError, parse_period
-from dialogs.summaries.search import search_threads, who_to_ask
+from dialogs.summaries.search import search, who_to_ask
 from dialogs.summaries.service import analysed_threads, summarise_channel
 from dialogs.summaries.views import people_view, search_card, summary_card
 from dialogs.threads.history import History, channel_history
@@ -28,6 +31,19 @@ from dialogs.threads.history import History, channel_history
 router = Router()
 
 MAX_QUERY = 100
+
+# How people dress up what follows the command: 要約して, 要約お願いします, 検索: マクロ,
+# 検索して マクロ, 要約 今月。, summary please. What is left is the period or the words.
+_REQUEST_START = re.compile(
+    r"^(?:[:：]|して(?:ください|下さい)?(?=[\s:：]|$)|(?:を)?お願い(?:します|いたします|致します)?"
+    r"|please(?=\s|$))\s*",
+    re.IGNORECASE,
+)
+_REQUEST_END = re.compile(
+    r"(?:[。．.!！?？、,]|(?:^|\s|を)お願い(?:します|いたします|致します)?|(?:^|\s)please)\s*$",
+    re.IGNORECASE,
+)
+_QUOTES = {"「": "」", "『": "』", '"': '"', "“": "”", "'": "'"}
 
 
 class PageData(BaseModel):
@@ -66,9 +82,9 @@ class Scope(BaseModel):
 
 
 async def _scope(ctx: Context) -> Scope | Reply:
+    if refused := _not_here(ctx):
+        return refused
     place = ctx.turn.place
-    if place.kind == "groupChat":
-        return Reply.say(ctx.t("summaries.flow.not_in_group_chat"))
     if place.kind == "channel" and place.channel_id:
         channels = [place.channel_id]
     else:
@@ -90,6 +106,27 @@ async def _scope(ctx: Context) -> Scope | Reply:
     )
 
 
+def _request(args: str) -> str:
+    """What the person asks for after the command word, without the words and marks around it
+    (see _REQUEST_START), spaces collapsed."""
+    text = " ".join(args.split())
+    while True:
+        bare = _REQUEST_END.sub("", _REQUEST_START.sub("", text)).strip()
+        if len(bare) >= 2 and _QUOTES.get(bare[0]) == bare[-1]:
+            bare = bare[1:-1].strip()
+        if bare == text:
+            return text
+        text = bare
+
+
+def _not_here(ctx: Context) -> Reply | None:
+    """The refusal where these commands cannot work at all: it comes before any hint about
+    what to write."""
+    if ctx.turn.place.kind == "groupChat":
+        return Reply.say(ctx.t("summaries.flow.not_in_group_chat"))
+    return None
+
+
 def _notices(ctx: Context, scope: Scope, *extra: str) -> list[str]:
     notices = list(extra)
     if scope.history_missing:
@@ -102,9 +139,11 @@ def _notices(ctx: Context, scope: Scope, *extra: str) -> list[str]:
 @router.command("summary", order=40)
 async def summary_command(ctx: Context) -> Reply:
     """`要約 [期間]`: the threads of the last 7 days (今月, 30日, 2026-11…) by status."""
+    if refused := _not_here(ctx):
+        return refused
     now = ctx.clock.now()
     try:
-        period = parse_period(ctx.args, now, ctx.services.settings.zone)
+        period = parse_period(_request(ctx.args), now, ctx.services.settings.zone)
     except PeriodError as error:
         key = (
             "summaries.errors.too_long" if error.reason == "too_long" else "summaries.errors.period"
@@ -156,7 +195,9 @@ async def _analyses(ctx: Context, scope: Scope) -> list[ThreadAnalysis]:
 @router.command("search", order=41)
 async def search_command(ctx: Context) -> Reply:
     """`検索 <言葉>`: the most relevant threads, solved ones with answers first."""
-    query = " ".join(ctx.args.split())[:MAX_QUERY]
+    if refused := _not_here(ctx):
+        return refused
+    query = _request(ctx.args)[:MAX_QUERY]
     if not query:
         return Reply.say(ctx.t("summaries.search.usage"))
     card = await _search_card(ctx, query)
@@ -167,15 +208,24 @@ async def _search_card(ctx: Context, query: str, *extra: str) -> Card | Reply:
     scope = await _scope(ctx)
     if isinstance(scope, Reply):
         return scope
-    hits = search_threads(await _analyses(ctx, scope), query)
+    results = search(await _analyses(ctx, scope), query)
     zone = ctx.services.settings.zone
-    return search_card(ctx.t, hits, query, zone, notices=_notices(ctx, scope, *extra))
+    return search_card(
+        ctx.t,
+        results.hits,
+        query,
+        zone,
+        found=results.found,
+        notices=_notices(ctx, scope, *extra),
+    )
 
 
 @router.command("who", order=42)
 async def who_command(ctx: Context) -> Reply:
     """`誰に聞く <言葉>`: people (and their municipalities) who answered similar questions."""
-    query = " ".join(ctx.args.split())[:MAX_QUERY]
+    if refused := _not_here(ctx):
+        return refused
+    query = _request(ctx.args)[:MAX_QUERY]
     if not query:
         return Reply.say(ctx.t("summaries.who.usage"))
     scope = await _scope(ctx)

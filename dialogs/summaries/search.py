@@ -1,14 +1,18 @@
 """検索 and 誰に聞く over the analysed threads.
 
 Ranking is BM25 over each thread's terms (question words count double, chosen answer words
-one and a half, parts of compounds half: マクロ finds Excelマクロ). Among the threads at least a
-third as relevant as the best one, solved threads with an answer come first, then answered
-ones, then open ones; so a barely related solved thread never beats a relevant open one.
+one and a half, parts of compounds half: マクロ finds Excelマクロ). A Latin word finds longer
+words only where it stands alone in them (LGWAN finds LGWAN-ASP; "is" does not find
+SoftwareDistribution), and English words that name no topic (is, on, the, who, expert…) are
+not searched for. Among the threads at least a third as relevant as the best one, solved
+threads with an answer come first, then answered ones, then open ones; so a barely related
+solved thread never beats a relevant open one.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -57,6 +61,23 @@ _RELATED = {
 }
 
 
+# English words that carry no topic ("who is the expert on teams" is about Teams), also as
+# Sudachi normalises them (the → ザ, expert → エキスパート, how to → ハウツー).
+_STOP_WORDS = frozenset({
+    "a", "an", "the", "ザ", "is", "are", "was", "were", "be", "been", "am", "do", "does", "did",
+    "can", "could", "will", "would", "should", "of", "to", "in", "on", "at", "by", "for", "from",
+    "with", "about", "into", "and", "or", "not", "no", "this", "that", "these",
+    "those", "there", "i", "me", "my", "we", "our", "you", "your", "he", "she", "they", "them",
+    "who", "whom", "whose", "what", "which", "when", "where", "why", "how", "ハウツー", "anyone",
+    "someone", "somebody", "anybody", "know", "knows", "knew", "expert", "experts", "エキスパート",
+    "please",
+})  # fmt: skip
+
+# A Latin key inside a longer word must stand on its own there (lgwan in lgwan-asp, excel in
+# excelマクロ), not be a few of its letters (is, on in softwaredistribution).
+_LATIN_LETTER = r"[0-9a-z]"
+
+
 @dataclass(frozen=True)
 class SearchHit:
     synopsis: ThreadSynopsis
@@ -92,7 +113,7 @@ def query_keys(query: str) -> list[str]:
     keys.extend(error_codes(query))
     if not keys and query:
         keys.append(query.casefold())  # a word Sudachi sees no noun in
-    return list(dict.fromkeys(keys))
+    return [key for key in dict.fromkeys(keys) if key not in _STOP_WORDS]
 
 
 def _document(analysis: ThreadAnalysis) -> dict[str, float]:
@@ -108,11 +129,17 @@ def expand(keys: Sequence[str], vocabulary: set[str]) -> dict[str, float]:
     for key in keys:
         for related in _RELATED.get(key, ()):
             expanded.setdefault(related, 0.3)
-        if len(key) >= 2:
-            for word in vocabulary:
-                if key in word and word != key:
-                    expanded[word] = max(expanded.get(word, 0.0), 0.5)
+        if len(key) < 2:
+            continue
+        alone = _standing_alone(key) if key.isascii() else None
+        for word in vocabulary:
+            if key in word and word != key and (alone is None or alone.search(word)):
+                expanded[word] = max(expanded.get(word, 0.0), 0.5)
     return expanded
+
+
+def _standing_alone(key: str) -> re.Pattern[str]:
+    return re.compile(f"(?<!{_LATIN_LETTER}){re.escape(key)}(?!{_LATIN_LETTER})")
 
 
 def rank(
@@ -159,16 +186,29 @@ def _tier(synopsis: ThreadSynopsis) -> int:
     return 2
 
 
+@dataclass(frozen=True)
+class SearchResults:
+    hits: list[SearchHit]  # the most relevant, best first
+    found: int  # how many threads matched in all (more than `hits` when they were cut)
+
+
+def search(analyses: Sequence[ThreadAnalysis], query: str, *, limit: int = 5) -> SearchResults:
+    """The most relevant threads for `query`, with the sentence that best shows why, and how
+    many matched."""
+    keys = query_keys(query)
+    ranked = rank(analyses, keys)
+    hits = []
+    for score, analysis in ranked[:limit]:
+        wanted = expand(keys, set(_document(analysis)))
+        hits.append(SearchHit(analysis.synopsis, score, _snippet(analysis, wanted)))
+    return SearchResults(hits, len(ranked))
+
+
 def search_threads(
     analyses: Sequence[ThreadAnalysis], query: str, *, limit: int = 5
 ) -> list[SearchHit]:
     """The most relevant threads for `query`, with the sentence that best shows why."""
-    keys = query_keys(query)
-    hits = []
-    for score, analysis in rank(analyses, keys)[:limit]:
-        wanted = expand(keys, set(_document(analysis)))
-        hits.append(SearchHit(analysis.synopsis, score, _snippet(analysis, wanted)))
-    return hits
+    return search(analyses, query, limit=limit).hits
 
 
 def _snippet(analysis: ThreadAnalysis, wanted: dict[str, float]) -> str:
@@ -332,11 +372,13 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
 
 __all__ = [
     "SearchHit",
+    "SearchResults",
     "Suggestion",
     "most_similar",
     "most_similar_each",
     "query_keys",
     "rank",
+    "search",
     "search_threads",
     "who_to_ask",
 ]

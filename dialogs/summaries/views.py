@@ -44,8 +44,11 @@ def person_label(t: Translator, name: str, municipality: str | None) -> str:
 
 
 def period_label(t: Translator, period: Period, zone: tzinfo) -> str:
-    first = format_date(local_date(period.since, zone), t.locale, catalog=t.catalog)
-    last = format_date(local_date(period.until, zone), t.locale, catalog=t.catalog)
+    """The period in words with its first and last day; a period over about half a year long
+    shows both days' years (366 days: 2025/11/25〜2026/11/26, not 11/25〜11/26)."""
+    first_day, last_day = local_date(period.since, zone), local_date(period.until, zone)
+    first = format_date(first_day, t.locale, catalog=t.catalog, near=last_day)
+    last = format_date(last_day, t.locale, catalog=t.catalog, near=first_day)
     if period.kind == "month":
         return t("summaries.period.month", year=period.year, month=period.month)
     if period.kind == "this_month":
@@ -180,17 +183,29 @@ def search_card(
     query: str,
     zone: tzinfo,
     *,
+    found: int | None = None,
     notices: Sequence[str] = (),
 ) -> Card:
+    """The hits that fit on the card; it says how many threads matched (`found`, by default
+    the hits) and, when fewer are shown, how many are."""
     back = {"view": "search", "query": query}
     rows = [
         _row(t, h.synopsis, zone, detail=h.snippet, detail_label=t("summaries.search.match"),
              back=back)
         for h in hits
     ]  # fmt: skip
+    found = max(found or 0, len(hits))
+
+    def counted(shown: int) -> str | None:
+        if not found:
+            return None
+        if shown < found:
+            return t("summaries.search.count_shown", count=found, shown=shown)
+        return t("summaries.search.count", count=found)
+
     view = ThreadListView(
         title=t("summaries.search.title"),
-        summary=t("summaries.search.count", count=len(hits)) if hits else None,
+        summary=counted(len(rows)),
         notices=tuple(notices),
         rows=tuple(rows),
         empty=t("summaries.search.none"),
@@ -201,7 +216,7 @@ def search_card(
     built = thread_list_card(view)
     while card_size(built) > MAX_CARD_BYTES and len(rows) > 1:
         rows.pop()
-        built = thread_list_card(replace(view, rows=tuple(rows)))
+        built = thread_list_card(replace(view, rows=tuple(rows), summary=counted(len(rows))))
     return built
 
 

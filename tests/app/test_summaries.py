@@ -525,3 +525,127 @@ async def test_english_sentences_of_a_question_are_joined_with_a_space(
     text = card_text(await posted_card(connector, 1))
     assert "How do I reset MFA in Entra ID? The user lost their phone." in text
     assert "Windows Update が失敗します。原因はわかりますか？" in text
+
+
+async def said_to(bot: RunningBot, connector: FakeConnector, activity: dict[str, Any]) -> Any:
+    """What the bot answered to `activity` (a text or a card)."""
+    before = len(connector.sent)
+    await bot.send(activity)
+    [posted] = (await connector.wait_for_sent(before + 1))[before:]
+    return posted
+
+
+async def test_a_summary_asked_for_in_natural_words_is_understood(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    """花子 asks the way people talk, with punctuation, weeks, months and 分; only a period the
+    bot cannot read, or one too long, gets a sentence instead of the card."""
+    bot.clock.set(MONDAY + timedelta(days=3))  # Thu 11/26
+    await a_week_of_questions(bot, activities)
+    week = "要約（直近 7 日間: 11/19(木)〜11/26(木)）"
+    expected = {
+        "要約して": week,
+        "要約お願いします": week,
+        "要約してください": week,
+        "要約。": week,
+        "要約！": week,
+        "要約?": week,
+        "要約 1週間": week,
+        "要約 一週間": week,
+        "要約 2週間": "要約（直近 14 日間: 11/12(木)〜11/26(木)）",
+        "要約 1か月": "要約（直近 31 日間: 10/26(月)〜11/26(木)）",
+        "要約 1ヶ月": "要約（直近 31 日間: 10/26(月)〜11/26(木)）",
+        "要約 一か月": "要約（直近 31 日間: 10/26(月)〜11/26(木)）",
+        "要約 今月。": "要約（今月: 11/1(日)〜11/26(木)）",
+        "要約 今月分": "要約（今月: 11/1(日)〜11/26(木)）",
+        "要約 先週分": "要約（先週: 11/16(月)〜11/22(日)）",
+        "要約 11月分": "要約（2026年11月）",
+    }
+    for typed, title in expected.items():
+        said = await said_to(bot, connector, activities.channel_message(typed, from_=HANAKO))
+        assert said.card is not None, (typed, said.text)
+        assert title in card_text(said.card), typed
+
+    said = await said_to(bot, connector, activities.channel_message("要約 9999日"))
+    assert said.text == "期間は 366 日までにしてください。"
+    said = await said_to(bot, connector, activities.channel_message("要約 そのうち"))
+    assert said.text is not None and said.text.startswith("期間がわかりませんでした。")
+    assert "「要約 今月」" in said.text and "「要約 2週間」" in said.text
+
+    english = {
+        "summary 1 week": "Summary (last 7 days: Thu 11/19 – Thu 11/26)",
+        "summary 2 weeks.": "Summary (last 14 days: Thu 11/12 – Thu 11/26)",
+        "summary please": "Summary (last 7 days: Thu 11/19 – Thu 11/26)",
+    }
+    for typed, title in english.items():
+        said = await said_to(bot, connector, activities.channel_message(typed, locale="en-US"))
+        assert said.card is not None, (typed, said.text)
+        assert title in card_text(said.card), typed
+
+
+async def test_a_search_with_more_matches_than_shown_says_how_many_there_are(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    bot.clock.set(datetime(2026, 11, 30, 18, 0, tzinfo=JST))
+    channel = Channel(bot, activities)
+    for day in range(1, 13):
+        await channel.post(
+            HANAKO,
+            f"ファイルサーバー{day}号機のバックアップが失敗します。原因はわかりますか？",
+            datetime(2026, 11, day, 9, 0, tzinfo=JST),
+        )
+    said = await said_to(bot, connector, activities.channel_message("検索 ファイルサーバー"))
+    assert said.card is not None
+    text = card_text(said.card)
+    assert "12 件のスレッドが見つかりました。関連の高い 5 件を表示しています" in text
+    assert text.count("[未回答] ") == 5
+
+
+async def test_short_english_words_do_not_find_threads_by_a_few_letters_of_a_longer_word(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    """The letters "is" and "on" inside SoftwareDistribution are not words of the Windows
+    Update thread; "who is the expert on teams" is about Teams."""
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    for typed in ("search is", "search on"):
+        said = await said_to(bot, connector, activities.channel_message(typed, locale="en-US"))
+        assert said.card is not None
+        assert "No thread matched." in card_text(said.card), typed
+
+    said = await said_to(
+        bot,
+        connector,
+        activities.channel_message("who is the expert on teams", from_=HANAKO, locale="en-US"),
+    )
+    assert said.card is not None
+    text = card_text(said.card)
+    assert TARO.name in text and JIRO.name not in text
+
+    # A Japanese word still finds the compound it is part of.
+    said = await said_to(bot, connector, activities.channel_message("検索 マクロ"))
+    assert said.card is not None and "Excelマクロ" in card_text(said.card)
+
+
+async def test_in_a_group_chat_the_commands_say_where_they_work_before_anything_else(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    from tests.app.test_create_in_a_channel import in_a_group_chat
+
+    refusal = "要約・検索・誰に聞くは、チャネルか、ボットとの個人チャットで使ってください。"
+    for typed in ("検索", "誰に聞く", "要約", "要約 そのうち", "要約 9999日"):
+        said = await said_to(bot, connector, in_a_group_chat(activities, typed))
+        assert said.text == refusal, typed
+
+
+async def test_a_search_typed_with_a_colon_quotes_or_して_searches_for_the_word(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    for typed in ("検索: マクロ", "検索：マクロ", "検索して マクロ", "検索 「マクロ」"):
+        said = await said_to(bot, connector, activities.channel_message(typed))
+        assert said.card is not None, typed
+        lines = card_text(said.card).splitlines()
+        assert lines[:2] == ["検索結果", "マクロ"], typed
+        assert any("Excelマクロ" in line for line in lines), typed

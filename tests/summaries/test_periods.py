@@ -73,3 +73,32 @@ def test_what_is_not_a_period(words: str, reason: str) -> None:
 def test_a_named_period_is_shown_with_its_days(words: str, locale: str, label: str) -> None:
     t = Translator(default_catalog(), locale)
     assert period_label(t, parse_period(words, NOW, JST), JST) == label
+
+
+@pytest.mark.parametrize(
+    ("words", "label"),
+    [
+        ("366日", "直近 366 日間: 2025/12/9(火)〜2026/12/10(木)"),
+        ("200日", "直近 200 日間: 2026/5/24(日)〜2026/12/10(木)"),
+        ("30日", "直近 30 日間: 11/10(火)〜12/10(木)"),
+    ],
+)
+def test_a_long_period_shows_its_years(words: str, label: str) -> None:
+    t = Translator(default_catalog(), "ja")
+    assert period_label(t, parse_period(words, NOW, JST), JST) == label
+
+
+@pytest.mark.parametrize(
+    ("words", "days"),
+    [("一週間", 7), ("2週間", 14), ("二十日", 20), ("1か月", 30), ("3ヶ月", 91), ("2 weeks", 14)],
+)
+def test_weeks_and_months_are_that_many_days_back(words: str, days: int) -> None:
+    period = parse_period(words, NOW, JST)
+    assert (period.kind, period.days, period.until) == ("days", days, NOW)
+
+
+@pytest.mark.parametrize("words", ["13か月", "53週間", "9999日", "12345678901234567890日"])
+def test_a_count_past_366_days_is_too_long(words: str) -> None:
+    with pytest.raises(PeriodError) as raised:
+        parse_period(words, NOW, JST)
+    assert raised.value.reason == "too_long"
