@@ -9,7 +9,6 @@ from cards.attendance import VERB_VIEW as VERB_REGISTER_OPEN
 from cards.digest import Button, DigestView, Line, Option, SectionView, SettingsView
 from core.i18n import LOCALES, Translator
 from core.jpcalendar import format_date, format_date_marked, format_time, local_date
-from dialogs.attendance.views import municipality_name
 from dialogs.digest.content import DigestContent, EventItem, FeedbackItem, PollItem
 from dialogs.digest.settings import (
     POST_TIMES,
@@ -24,6 +23,7 @@ from dialogs.events.views import when_label
 from dialogs.feedback.views import average_text, responses_text
 from dialogs.polls.views import moment_label
 from dialogs.summaries import ThreadStatus
+from dialogs.summaries.views import person_label
 
 _STATUS_COLORS = {
     ThreadStatus.UNANSWERED: "Attention",
@@ -119,9 +119,8 @@ def _thread_sections(
 
 
 def _asker(item: ThreadItem, t: Translator) -> str:
-    if item.asker_municipality:
-        return f"{municipality_name(item.asker_municipality, t)} {item.asker_name}"
-    return item.asker_name
+    """As 要約 writes a person: 今治 花子（今治市）."""
+    return person_label(t, item.asker_name, item.asker_municipality)
 
 
 def _thread(item: ThreadItem, t: Translator) -> Line:

@@ -14,6 +14,7 @@ from storage.db import Database
 from tests.app.test_first_contact import card_text
 from tests.app.test_polls import invoke_card
 from tests.app.test_registration import buttons, inputs, personal_sent
+from tests.app.test_summaries import registered
 from tests.digest.community import (
     a_week_in_the_channel,
     at,
@@ -26,7 +27,7 @@ from tests.digest.community import (
 from tests.fakes.connector import FakeConnector
 from tests.fakes.graph import FakeGraph
 from tests.fixtures.app import RunningBot
-from tests.fixtures.connector import HANAKO, TARO, TEAM, TENANT_ID, Activities
+from tests.fixtures.connector import HANAKO, JIRO, TARO, TEAM, TENANT_ID, Activities
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 
@@ -70,6 +71,7 @@ async def test_on_monday_at_nine_the_week_is_posted_as_a_new_thread(
     bot: RunningBot, activities: Activities, connector: FakeConnector, database_url: str
 ) -> None:
     threads = await a_week_in_the_channel(bot, activities)
+    await registered(database_url, (JIRO, "uwajima"))
     await bot.send(activities.channel_message(POLL, from_=TARO))
     await bot.send(activities.channel_message(EVENT, from_=TARO))
     await connector.wait_for_sent(4)  # two confirmations, the poll's and the event's posts
@@ -96,7 +98,7 @@ async def test_on_monday_at_nine_the_week_is_posted_as_a_new_thread(
     )
     # 未回答のまま: the printer question has waited three business days (11/26, 11/27, 11/30).
     assert "未回答のまま（3営業日以上）" in text
-    assert "宇和島 次郎・3営業日 回答なし" in text
+    assert "宇和島 次郎（宇和島市）・3営業日 回答なし" in text  # as 要約 writes people
     # 次回のIYO WORK, with 参加登録 and a link to the event's post.
     assert "次回のIYO WORK" in text and "第3回IYO WORK" in text
     assert "現地 0名・オンライン 0名・残り 8席" in text
