@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.jpcalendar import at
@@ -15,7 +15,6 @@ from dialogs.polls.model import PollState
 from storage.models import (
     AuditEntry,
     ChannelMessageRow,
-    Conversation,
     EventRow,
     FeedbackRow,
     Person,
@@ -24,6 +23,7 @@ from storage.models import (
     RegistrationRow,
     ThreadResolutionRow,
 )
+from storage.repositories.conversations import channel_names
 
 # Characters of a thread's first post shown to name it.
 THREAD_SNIPPET = 40
@@ -205,52 +205,9 @@ async def _messages(session: AsyncSession, aad_object_id: str | None) -> tuple[M
     )
     held = []
     for channel_id, count in counts.tuples():
-        names = await _channel_names(session, channel_id)
+        names = await channel_names(session, channel_id)
         held.append(MessagesHeld(channel_id, names.team, names.channel, int(count), names.general))
     return tuple(held)
-
-
-@dataclass(frozen=True)
-class ChannelNames:
-    team: str | None
-    channel: str | None
-    general: bool
-
-
-async def _channel_names(session: AsyncSession, channel_id: str) -> ChannelNames:
-    """What people call a channel. Teams names the team and the channel only when the bot is
-    installed (in the General channel, whose id is the team's and which Teams sends without a
-    name), so another channel of the team finds its team's name on the General channel's row,
-    and a channel the bot only reads (RSC, Graph) through the team its posts belong to."""
-    where = await session.scalar(
-        select(Conversation)
-        .where(
-            or_(
-                Conversation.channel_id == channel_id,
-                Conversation.conversation_id == channel_id,
-            )
-        )
-        .limit(1)
-    )
-    team_name = where.team_name if where else None
-    if team_name is None:
-        team_of_channel = (
-            Conversation.team_id == where.team_id
-            if where is not None and where.team_id
-            else Conversation.team_aad_group_id
-            == select(ChannelMessageRow.team_aad_group_id)
-            .where(ChannelMessageRow.channel_id == channel_id)
-            .limit(1)
-            .scalar_subquery()
-        )
-        team_name = await session.scalar(
-            select(Conversation.team_name)
-            .where(team_of_channel, Conversation.team_name.is_not(None))
-            .order_by(Conversation.id)
-            .limit(1)
-        )
-    general = where is not None and where.team_id == channel_id
-    return ChannelNames(team_name, where.channel_name if where else None, general)
 
 
 async def _resolutions(session: AsyncSession, person_key: str) -> tuple[ResolutionHeld, ...]:
@@ -267,7 +224,7 @@ async def _resolutions(session: AsyncSession, person_key: str) -> tuple[Resoluti
     )
     held = []
     for row, subject, text in rows.tuples():
-        names = await _channel_names(session, row.channel_id)
+        names = await channel_names(session, row.channel_id)
         thread = _snippet(subject or text or "") or None
         held.append(
             ResolutionHeld(

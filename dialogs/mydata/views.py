@@ -11,6 +11,7 @@ from dialogs.attendance.views import municipality_name
 from dialogs.mydata.erasure import Erased
 from dialogs.mydata.store import Holdings, MessagesHeld, Profile, ResolutionHeld
 from dialogs.polls.views import moment_label
+from storage.repositories.conversations import ChannelNames
 
 # Lines shown per section; the rest is counted ("ほか n件").
 MAX_LINES = 10
@@ -168,12 +169,16 @@ def _capped(lines: list[str], t: Translator) -> tuple[str, ...]:
 
 
 def _channel(held: MessagesHeld | ResolutionHeld, t: Translator) -> str:
+    return channel_label(t, ChannelNames(held.team_name, held.channel_name, held.general))
+
+
+def channel_label(t: Translator, names: ChannelNames) -> str:
     """The channel as people know it, never its id: `チーム / チャネル`, `チーム（一般）`."""
-    if held.channel_name:
-        return " / ".join(name for name in (held.team_name, held.channel_name) if name)
-    if held.team_name:
-        key = "mydata.messages.general" if held.general else "mydata.messages.team_channel"
-        return t(key, team=held.team_name)
+    if names.channel:
+        return " / ".join(name for name in (names.team, names.channel) if name)
+    if names.team:
+        key = "mydata.messages.general" if names.general else "mydata.messages.team_channel"
+        return t(key, team=names.team)
     return t("mydata.messages.unnamed")
 
 

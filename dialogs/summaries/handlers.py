@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from cards.summaries import VERB_MORE, VERB_RESOLVE, notice_card, people_card
 from dialogs.context import Context
+from dialogs.mydata.views import channel_label
 from dialogs.platform.scope import turn_scope
 from dialogs.replies import Card, Reply
 from dialogs.router import Router
@@ -24,9 +25,10 @@ from dialogs.summaries import store
 from dialogs.summaries.analysis import ThreadAnalysis
 from dialogs.summaries.periods import Period, PeriodError, parse_period
 from dialogs.summaries.search import search, who_to_ask
-from dialogs.summaries.service import analysed_threads, summarise_channel
+from dialogs.summaries.service import analysed_threads, summarise_channels
 from dialogs.summaries.views import people_view, search_card, summary_card
 from dialogs.threads.history import History, channel_history
+from storage.repositories.conversations import channel_names
 
 router = Router()
 
@@ -79,6 +81,9 @@ class Scope(BaseModel):
     channel_ids: list[str]
     history_missing: bool
     history_not_read: bool = False
+    # What each channel is called, when there are several (a personal chat): each thread says
+    # where it is.
+    labels: dict[str, str] = {}
 
 
 async def _scope(ctx: Context) -> Scope | Reply:
@@ -99,10 +104,16 @@ async def _scope(ctx: Context) -> Scope | Reply:
     if not channels:
         return Reply.say(ctx.t("summaries.flow.no_channels"))
     histories = {await channel_history(ctx.session, channel_id) for channel_id in channels}
+    labels = (
+        {c: channel_label(ctx.t, await channel_names(ctx.session, c)) for c in channels}
+        if len(channels) > 1
+        else {}
+    )
     return Scope(
         channel_ids=channels,
         history_missing=History.REFUSED in histories,
         history_not_read=History.NOT_READ in histories,
+        labels=labels,
     )
 
 
@@ -168,19 +179,16 @@ async def _summary_card(ctx: Context, period: Period, offset: int, *extra: str) 
     scope = await _scope(ctx)
     if isinstance(scope, Reply):
         return scope
-    synopses = []
-    for channel_id in scope.channel_ids:
-        synopses.extend(
-            await summarise_channel(ctx.session, channel_id, since=period.since, until=period.until)
-        )
-    if len(scope.channel_ids) > 1:
-        synopses.sort(key=lambda s: s.last_activity_at, reverse=True)
+    synopses = await summarise_channels(
+        ctx.session, scope.channel_ids, since=period.since, until=period.until
+    )
     return summary_card(
         ctx.t,
         synopses,
         period,
         ctx.services.settings.zone,
         offset=offset,
+        channels=scope.labels,
         notices=_notices(ctx, scope, *extra),
     )
 
@@ -216,6 +224,7 @@ async def _search_card(ctx: Context, query: str, *extra: str) -> Card | Reply:
         query,
         zone,
         found=results.found,
+        channels=scope.labels,
         notices=_notices(ctx, scope, *extra),
     )
 

@@ -152,8 +152,18 @@ async def summarise_channel(
     """The threads created or active in [since, until), most active first (messages written,
     edited or deleted in the period, and a press of 解決済み; then the latest of these before
     `until`)."""
-    roots = await active_roots(session, channel_id, since, until)
-    return _most_active(await analysed_threads(session, channel_id, roots), since, until)
+    return await summarise_channels(session, [channel_id], since=since, until=until)
+
+
+async def summarise_channels(
+    session: AsyncSession, channel_ids: Sequence[str], *, since: datetime, until: datetime
+) -> list[ThreadSynopsis]:
+    """`summarise_channel` over several channels (a personal chat's), in one order."""
+    threads: list[AnalysedThread] = []
+    for channel_id in channel_ids:
+        roots = await active_roots(session, channel_id, since, until)
+        threads += await analysed_threads(session, channel_id, roots)
+    return _most_active(threads, since, until)
 
 
 def _most_active(
@@ -167,7 +177,12 @@ def _most_active(
     active = [(_activity(t.thread, since, until), t) for t in threads]
     active = [found for found in active if found[0][0]]
     active.sort(
-        key=lambda found: (-found[0][0], -found[0][1].timestamp(), found[1].synopsis.root_id)
+        key=lambda found: (
+            -found[0][0],
+            -found[0][1].timestamp(),
+            found[1].synopsis.root_id,
+            found[1].synopsis.channel_id,
+        )
     )
     return [t.synopsis for _, t in active]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta, tzinfo
 from typing import Any
@@ -85,6 +85,7 @@ def _row(
     detail: str | None,
     detail_label: str,
     back: dict[str, Any] | None,
+    channel: str | None = None,
 ) -> ThreadRow:
     asked = format_date(local_date(synopsis.created_at, zone), t.locale, catalog=t.catalog)
     meta = t(
@@ -93,6 +94,8 @@ def _row(
         replies=synopsis.reply_count,
         date=asked,
     )
+    if channel:  # threads of several channels on one card (a personal chat's)
+        meta = t("summaries.card.meta_channel", channel=channel, meta=meta)
     button = None
     if back is not None:
         solved = synopsis.status is ThreadStatus.SOLVED
@@ -126,6 +129,7 @@ def summary_card(
     zone: tzinfo,
     *,
     offset: int,
+    channels: Mapping[str, str] | None = None,
     notices: Sequence[str] = (),
 ) -> Card:
     """One page of the summary: counts by status, then the threads from `offset`, as many as
@@ -150,6 +154,7 @@ def summary_card(
             detail=s.key_answer or t("summaries.card.no_answer"),
             detail_label=t("summaries.card.answer"),
             back=back,
+            channel=(channels or {}).get(s.channel_id),
         )
         for s in synopses[offset : offset + PAGE_SIZE]
     ]
@@ -184,6 +189,7 @@ def search_card(
     zone: tzinfo,
     *,
     found: int | None = None,
+    channels: Mapping[str, str] | None = None,
     notices: Sequence[str] = (),
 ) -> Card:
     """The hits that fit on the card; it says how many threads matched (`found`, by default
@@ -191,7 +197,7 @@ def search_card(
     back = {"view": "search", "query": query}
     rows = [
         _row(t, h.synopsis, zone, detail=h.snippet, detail_label=t("summaries.search.match"),
-             back=back)
+             back=back, channel=(channels or {}).get(h.synopsis.channel_id))
         for h in hits
     ]  # fmt: skip
     found = max(found or 0, len(hits))

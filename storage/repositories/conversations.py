@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Conversation
+from storage.models import ChannelMessageRow, Conversation
 from storage.repositories.dialect import insert
 
 # Fields that keep their stored value when a later activity does not carry them.
@@ -107,3 +108,46 @@ async def active_team_conversations(session: AsyncSession) -> Sequence[Conversat
         .order_by(Conversation.id)
     )
     return result.all()
+
+
+@dataclass(frozen=True)
+class ChannelNames:
+    team: str | None
+    channel: str | None
+    general: bool
+
+
+async def channel_names(session: AsyncSession, channel_id: str) -> ChannelNames:
+    """What people call a channel. Teams names the team and the channel only when the bot is
+    installed (in the General channel, whose id is the team's and which Teams sends without a
+    name), so another channel of the team finds its team's name on the General channel's row,
+    and a channel the bot only reads (RSC, Graph) through the team its posts belong to."""
+    where = await session.scalar(
+        select(Conversation)
+        .where(
+            or_(
+                Conversation.channel_id == channel_id,
+                Conversation.conversation_id == channel_id,
+            )
+        )
+        .limit(1)
+    )
+    team_name = where.team_name if where else None
+    if team_name is None:
+        team_of_channel = (
+            Conversation.team_id == where.team_id
+            if where is not None and where.team_id
+            else Conversation.team_aad_group_id
+            == select(ChannelMessageRow.team_aad_group_id)
+            .where(ChannelMessageRow.channel_id == channel_id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        team_name = await session.scalar(
+            select(Conversation.team_name)
+            .where(team_of_channel, Conversation.team_name.is_not(None))
+            .order_by(Conversation.id)
+            .limit(1)
+        )
+    general = where is not None and where.team_id == channel_id
+    return ChannelNames(team_name, where.channel_name if where else None, general)

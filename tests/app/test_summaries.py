@@ -649,3 +649,27 @@ async def test_a_search_typed_with_a_colon_quotes_or_して_searches_for_the_wor
         lines = card_text(said.card).splitlines()
         assert lines[:2] == ["検索結果", "マクロ"], typed
         assert any("Excelマクロ" in line for line in lines), typed
+
+
+async def test_a_personal_summary_of_several_teams_says_where_each_thread_is(
+    bot: RunningBot, activities: Activities, connector: FakeConnector
+) -> None:
+    """次郎 is in our team and in Matsuyama's DX team: his personal chat's 要約 lists the
+    threads of both, each saying which team's channel it is in, the busiest first."""
+    bot.clock.set(MONDAY + timedelta(days=3))
+    await a_week_of_questions(bot, activities)
+    matsuyama = add_team(connector, OTHER_TEAM, [NANAMI, JIRO])
+    theirs = Channel(bot, matsuyama)
+    await theirs.post(NANAMI, "庁内チャットの導入、どの製品を選びましたか？", MONDAY)
+    # Installed in both teams: Teams names each team then (never the General channel).
+    await bot.send(activities.conversation_update_bot_added())
+    await bot.send(matsuyama.conversation_update_bot_added())
+    await connector.wait_for_sent(2)
+
+    await bot.send(activities.personal_message("要約", from_=JIRO))
+    text = card_text(await posted_card(connector, 3))
+    assert "スレッド 4 件" in text
+    assert "愛媛県 情報システム担当者（一般）・今治 花子・返信 2 件" in text
+    assert "松山市 DX推進チーム（一般）・松山 七海・返信 0 件" in text
+    # The busiest thread (the Windows Update question, three posts) comes first.
+    assert text.index("Windows Update") < text.index("庁内チャット")
